@@ -1,0 +1,42 @@
+# digestbot: every target sets up its own environment first (.venv, pinned from requirements.lock).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint eval bench lock clean help
+
+help:
+	@echo "make run    set up, migrate and start the bot (terminal mode without TELEGRAM_BOT_TOKEN)"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make lint   ruff"
+	@echo "make lock   re-resolve requirements.lock from pyproject.toml (needs the network)"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("digestbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/digestbot db upgrade
+	$(BIN)/digestbot run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot storage tests
+	$(BIN)/ruff format --check bot storage tests
+
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	printf 'setuptools>=69\n' > $(VENV)/build-reqs.in
+	$(BIN)/uv pip compile pyproject.toml $(VENV)/build-reqs.in --extra dev --universal \
+		--python-version 3.11 --generate-hashes --no-header -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,292 @@
+"""The `digestbot` command (also `python -m bot`): the composition root that wires the rooms together.
+
+digestbot run                        migrate, register the seeds folder, fetch sources, stay up
+digestbot ingest PATH|URL...         ingest files, folders, feeds or pages once
+digestbot sources add|list|remove    manage the sources `run` fetches on a schedule
+digestbot db upgrade                 apply the database migrations
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as RichBar
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.ingest.feeds import parse_feed
+from bot.ingest.http import Fetcher
+from bot.ingest.models import IngestError
+from bot.ingest.pipeline import Ingestor, Progress, is_url
+from bot.ingest.report import summary_lines
+from bot.logs import setup_logging
+from bot.scheduler import build_scheduler
+from storage import migrate
+from storage.db import Database
+from storage.models import SourceKind
+from storage.sources import SourceExists, add_source, ensure_source, list_sources, remove_source
+
+log = logging.getLogger("digestbot")
+
+PROGRESS_THRESHOLD = 5  # show a progress bar for runs longer than this many items
+
+
+class BarProgress:
+    """A rich progress bar on stderr, only for interactive terminals and long runs."""
+
+    def __init__(self) -> None:
+        self._bar: RichBar | None = None
+        self._task: int | None = None
+
+    def start(self, label: str, total: int) -> None:
+        self.stop()
+        if total <= PROGRESS_THRESHOLD or not sys.stderr.isatty():
+            return
+        self._bar = RichBar(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        )
+        self._bar.start()
+        self._task = self._bar.add_task(label[:60], total=total)
+
+    def advance(self) -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.advance(self._task)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def make_fetcher(settings: Settings) -> Fetcher:
+    return Fetcher(
+        timeout=settings.http_timeout_seconds,
+        max_bytes=settings.max_download_bytes,
+        user_agent=settings.user_agent,
+    )
+
+
+def open_database(settings: Settings) -> Database:
+    db = Database(settings.database_url)
+    migrate.upgrade(db.engine)
+    return db
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Progress | None]:
+    bar = BarProgress() if enabled else None
+    try:
+        yield bar
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+
+def cmd_db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
+    db = Database(settings.database_url)
+    migrate.upgrade(db.engine)
+    print(f"Database at revision {migrate.current_revision(db.engine)} ({db.backend}).")
+    return 0
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    db = open_database(settings)
+
+    async def go() -> int:
+        with _progress(enabled=True) as progress:
+            async with make_fetcher(settings) as fetcher:
+                ingestor = Ingestor(
+                    db, fetcher, max_file_bytes=settings.max_download_bytes, progress=progress
+                )
+                summary = await ingestor.ingest_targets(args.targets)
+        print("\n".join(summary_lines(summary, verbose=args.verbose)))
+        return 0 if summary.ingested_anything else 1
+
+    return asyncio.run(go())
+
+
+def cmd_sources_add(settings: Settings, args: argparse.Namespace) -> int:
+    location: str = args.location
+    if is_url(location):
+        kind = SourceKind.PAGE if args.page else SourceKind.FEED
+        if kind is SourceKind.FEED and not args.no_check:
+            error = asyncio.run(_check_feed(settings, location))
+            if error:
+                print(f"Not added: {location}: {error}", file=sys.stderr)
+                return 1
+    else:
+        folder = Path(location).expanduser().resolve()
+        if not folder.is_dir():
+            print(f"Not added: {location}: not a URL nor an existing folder", file=sys.stderr)
+            return 1
+        kind, location = SourceKind.FOLDER, str(folder)
+    db = open_database(settings)
+    interval = args.interval or settings.fetch_interval_minutes
+    try:
+        with db.session() as session:
+            source = add_source(
+                session, kind=kind, location=location, name=args.name, interval_minutes=interval
+            )
+            source_id = source.id
+    except SourceExists as exc:
+        print(f"Not added: {location} is {exc}", file=sys.stderr)
+        return 1
+    print(f"Added source #{source_id} ({kind.value}, every {interval} min): {location}")
+    return 0
+
+
+async def _check_feed(settings: Settings, url: str) -> str | None:
+    async with make_fetcher(settings) as fetcher:
+        try:
+            feed = parse_feed((await fetcher.get(url)).content)
+        except IngestError as exc:
+            return str(exc)
+    return None if feed.entries else "the feed has no items"
+
+
+def cmd_sources_list(settings: Settings, _args: argparse.Namespace) -> int:
+    db = open_database(settings)
+    with db.session() as session:
+        sources = list_sources(session)
+        if not sources:
+            print("No sources yet. Add one with: digestbot sources add URL")
+            return 0
+        print(f"{'ID':>4}  {'KIND':<6}  {'STATE':<7}  {'EVERY':>6}  {'LAST OK':<16}  SOURCE")
+        for s in sources:
+            last_ok = s.last_success_at.strftime("%Y-%m-%d %H:%M") if s.last_success_at else "never"
+            print(
+                f"{s.id:>4}  {s.kind.value:<6}  {s.state.value:<7}  {s.interval_minutes:>4}m  "
+                f"{last_ok:<16}  {s.name or s.location}"
+            )
+            if s.last_error:
+                print(f"{'':>4}  last error ({s.failure_count} in a row): {s.last_error}")
+    return 0
+
+
+def cmd_sources_remove(settings: Settings, args: argparse.Namespace) -> int:
+    db = open_database(settings)
+    with db.session() as session:
+        removed = remove_source(session, args.id)
+    if not removed:
+        print(f"No source #{args.id}. See: digestbot sources list", file=sys.stderr)
+        return 1
+    print(f"Removed source #{args.id}; its articles stay stored.")
+    return 0
+
+
+def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
+    db = open_database(settings)
+    seeds = settings.seeds_dir.expanduser().resolve()
+    if seeds.is_dir():
+        with db.session() as session:
+            ensure_source(
+                session,
+                kind=SourceKind.FOLDER,
+                location=str(seeds),
+                name="seeds",
+                interval_minutes=settings.fetch_interval_minutes,
+            )
+    else:
+        log.warning("SEEDS_DIR %s is not a folder; starting without seed articles", seeds)
+    if settings.telegram_bot_token is None:
+        print(
+            "No TELEGRAM_BOT_TOKEN set: running in this terminal.\n"
+            "To connect to Telegram, put the token @BotFather gave you in .env as "
+            "TELEGRAM_BOT_TOKEN=123456:ABC... and start again."
+        )
+    return asyncio.run(_serve(settings, db))
+
+
+async def _serve(settings: Settings, db: Database) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+
+    def report(summary_obj: object) -> None:
+        for line in summary_lines(summary_obj):  # type: ignore[arg-type]
+            print(line, flush=True)
+
+    async with make_fetcher(settings) as fetcher:
+        ingestor = Ingestor(db, fetcher, max_file_bytes=settings.max_download_bytes)
+        scheduler = build_scheduler(ingestor, report)
+        scheduler.start()
+        print("digestbot is running; it fetches its sources on schedule. Ctrl-C stops it.", flush=True)
+        await stop.wait()
+        scheduler.shutdown(wait=False)
+    db.dispose()
+    print("Stopped.")
+    return 0
+
+
+# -- parser ----------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digestbot",
+        description="News in, company facts out: a Telegram bot for people who follow companies.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start the bot (in the terminal when no TELEGRAM_BOT_TOKEN is set)")
+    run.set_defaults(handler=cmd_run)
+
+    ingest = commands.add_parser("ingest", help="ingest files, folders, feeds or web pages once")
+    ingest.add_argument("targets", nargs="+", metavar="PATH|URL")
+    ingest.add_argument("-v", "--verbose", action="store_true", help="list every input, duplicates too")
+    ingest.set_defaults(handler=cmd_ingest)
+
+    sources = commands.add_parser("sources", help="manage the sources fetched on a schedule")
+    actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="add a feed URL, a page URL (--page) or a folder")
+    add.add_argument("location", metavar="URL|FOLDER")
+    add.add_argument("--name", help="a display name")
+    add.add_argument("--interval", type=int, metavar="MINUTES", help="fetch interval (default from settings)")
+    add.add_argument("--page", action="store_true", help="watch a single web page instead of a feed")
+    add.add_argument("--no-check", action="store_true", help="add a feed without fetching it first")
+    add.set_defaults(handler=cmd_sources_add)
+    listing = actions.add_parser("list", help="list sources with their health")
+    listing.set_defaults(handler=cmd_sources_list)
+    remove = actions.add_parser("remove", help="remove a source by id (its articles stay)")
+    remove.add_argument("id", type=int)
+    remove.set_defaults(handler=cmd_sources_remove)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
+    upgrade = db_actions.add_parser("upgrade", help="apply migrations up to the newest")
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"digestbot: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, settings.secrets())
+    if args.command != "run" and args.command:
+        # Interactive commands print their own results; keep library chatter out of them.
+        logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+    try:
+        return int(args.handler(settings, args))
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130

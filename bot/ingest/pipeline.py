@@ -1,0 +1,285 @@
+"""The ingest pipeline: targets and sources in, drafts stored once, one Outcome per input out.
+
+`Ingestor` is what the CLI and the scheduler call. It owns no policy about where input comes from
+(that is `folder`, `feeds`, `pages`) nor how rows are written (that is `storage`); it connects them,
+decides new versus duplicate, and keeps a source's health (back-off, failing state) up to date.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+from bot.ingest.feeds import Feed, FeedEntry, draft_from_html, looks_like_feed, parse_feed
+from bot.ingest.folder import files_in, read_article_file
+from bot.ingest.http import Fetcher
+from bot.ingest.models import ArticleDraft, IngestError, NoArticleText, Outcome, Status, Summary
+from bot.ingest.normalize import canonical_url, content_hash
+from bot.ingest.pages import article_from_response, fetch_page
+from storage.articles import add_article, known_urls
+from storage.db import Database
+from storage.models import Source, SourceKind, SourceState, utcnow
+from storage.sources import due_sources
+
+FAILING_AFTER = 3  # consecutive failed fetches before a source is shown as failing
+MAX_BACKOFF = timedelta(hours=24)
+
+
+class Progress(Protocol):
+    def start(self, label: str, total: int) -> None: ...
+    def advance(self) -> None: ...
+
+
+class NoProgress:
+    def start(self, label: str, total: int) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+
+def is_url(target: str) -> bool:
+    return target.lower().startswith(("http://", "https://"))
+
+
+def retry_delay(interval_minutes: int, failures: int) -> timedelta:
+    """How long to wait after the `failures`-th consecutive failure: doubling, capped at a day."""
+    return min(timedelta(minutes=interval_minutes) * 2 ** min(failures, 16), MAX_BACKOFF)
+
+
+class Ingestor:
+    def __init__(
+        self,
+        db: Database,
+        fetcher: Fetcher,
+        *,
+        max_file_bytes: int,
+        progress: Progress | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.fetcher = fetcher
+        self.max_file_bytes = max_file_bytes
+        self.progress = progress or NoProgress()
+        self.clock = clock
+
+    # -- one-off targets (the `ingest` command) --------------------------------------------------
+
+    async def ingest_targets(self, targets: Sequence[str]) -> Summary:
+        summary = Summary()
+        for target in targets:
+            if is_url(target):
+                summary.extend(await self.ingest_url(target))
+            else:
+                summary.extend(self.ingest_path(Path(target)))
+        return summary
+
+    def ingest_path(self, path: Path, *, source_id: int | None = None, backfill: bool = False) -> Summary:
+        summary = Summary()
+        if not path.exists():
+            summary.add(Outcome(str(path), Status.FAILED, reason="no such file or folder"))
+            return summary
+        files = files_in(path) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            summary.add(
+                Outcome(str(path), Status.FAILED, reason="no .txt, .md or .html files in this folder")
+            )
+            return summary
+        self.progress.start(f"Reading {path}", len(files))
+        for file in files:
+            summary.add(self._read_and_store(file, source_id=source_id, backfill=backfill))
+            self.progress.advance()
+        return summary
+
+    def _read_and_store(self, file: Path, *, source_id: int | None, backfill: bool) -> Outcome:
+        try:
+            draft = read_article_file(file, max_bytes=self.max_file_bytes)
+        except NoArticleText as exc:
+            return Outcome(str(file), Status.SKIPPED, reason=str(exc))
+        except IngestError as exc:
+            return Outcome(str(file), Status.FAILED, reason=str(exc))
+        return self.store(draft, target=str(file), source_id=source_id, backfill=backfill)
+
+    async def ingest_url(self, url: str) -> Summary:
+        """A feed's items or a single page, whichever the URL serves."""
+        summary = Summary()
+        try:
+            response = await self.fetcher.get(url)
+            if looks_like_feed(response):
+                feed = parse_feed(response.content)
+            else:
+                summary.add(self.store(article_from_response(response), target=url))
+                return summary
+        except NoArticleText as exc:
+            summary.add(Outcome(url, Status.SKIPPED, reason=str(exc)))
+            return summary
+        except IngestError as exc:
+            summary.add(Outcome(url, Status.FAILED, reason=str(exc)))
+            return summary
+        return await self.ingest_feed(feed)
+
+    # -- feeds -------------------------------------------------------------------------------------
+
+    async def ingest_feed(
+        self, feed: Feed, *, source_id: int | None = None, backfill: bool = False
+    ) -> Summary:
+        """Store a feed's new items. Items whose link is already stored are not fetched again."""
+        summary = Summary()
+        links = {e.link: canonical_url(e.link) for e in feed.entries if e.link}
+        with self.db.session() as session:
+            known = known_urls(session, links.values())
+        fresh: list[FeedEntry] = []
+        for entry in feed.entries:
+            if entry.link and links[entry.link] in known:
+                summary.add(Outcome(entry.link, Status.DUPLICATE, title=entry.title, reason="already stored"))
+            else:
+                fresh.append(entry)
+        self.progress.start(f"Reading {feed.title or 'feed'}", len(fresh))
+        tasks = [asyncio.ensure_future(self._entry_outcome(e, feed.title)) for e in fresh]
+        for entry, task in zip(fresh, tasks, strict=True):
+            draft_or_outcome = await task
+            if isinstance(draft_or_outcome, Outcome):
+                summary.add(draft_or_outcome)
+            else:
+                target = entry.link or entry.title
+                summary.add(
+                    self.store(draft_or_outcome, target=target, source_id=source_id, backfill=backfill)
+                )
+            self.progress.advance()
+        return summary
+
+    async def _entry_outcome(self, entry: FeedEntry, feed_title: str | None) -> ArticleDraft | Outcome:
+        target = entry.link or entry.title or "(feed item)"
+        try:
+            return await self._entry_draft(entry, feed_title)
+        except NoArticleText as exc:
+            return Outcome(target, Status.SKIPPED, title=entry.title or None, reason=str(exc))
+        except IngestError as exc:
+            return Outcome(target, Status.FAILED, title=entry.title or None, reason=str(exc))
+
+    async def _entry_draft(self, entry: FeedEntry, feed_title: str | None) -> ArticleDraft:
+        if entry.content_html:
+            return draft_from_html(entry, entry.content_html, feed_title)
+        if not entry.link:
+            return draft_from_html(entry, entry.summary_html, feed_title)
+        try:
+            page = await fetch_page(self.fetcher, entry.link)
+        except NoArticleText:
+            if entry.summary_html:
+                return draft_from_html(entry, entry.summary_html, feed_title)
+            raise
+        return ArticleDraft(
+            title=entry.title or page.title,
+            text=page.text,
+            url=entry.link,
+            source_name=feed_title or page.source_name,
+            author=entry.author or page.author,
+            published_at=entry.published_at or page.published_at,
+        )
+
+    # -- storing -----------------------------------------------------------------------------------
+
+    def store(
+        self, draft: ArticleDraft, *, target: str, source_id: int | None = None, backfill: bool = False
+    ) -> Outcome:
+        with self.db.session() as session:
+            article, created = add_article(
+                session,
+                canonical_url=canonical_url(draft.url) if draft.url else None,
+                content_hash=content_hash(draft.text),
+                title=draft.title,
+                text=draft.text,
+                url=draft.url,
+                source_name=draft.source_name,
+                source_id=source_id,
+                author=draft.author,
+                published_at=draft.published_at,
+                backfill=backfill,
+            )
+            article_id, stored_title = article.id, article.title
+        if created:
+            return Outcome(target, Status.NEW, title=draft.title, article_id=article_id)
+        return Outcome(
+            target,
+            Status.DUPLICATE,
+            title=stored_title,
+            article_id=article_id,
+            reason=f"already stored as #{article_id}",
+        )
+
+    # -- registered sources (the scheduler) --------------------------------------------------------
+
+    async def fetch_due(self) -> Summary:
+        with self.db.session() as session:
+            due = [s.id for s in due_sources(session, self.clock())]
+        summary = Summary()
+        for source_id in due:
+            summary.extend(await self.fetch_source(source_id))
+        return summary
+
+    async def fetch_source(self, source_id: int) -> Summary:
+        """Fetch one registered source now and record how it went on the source."""
+        with self.db.session() as session:
+            source = session.get(Source, source_id)
+            if source is None:
+                return Summary()
+            kind, location = source.kind, source.location
+            etag, last_modified = source.etag, source.last_modified
+            first_fetch = source.last_success_at is None
+        summary = Summary()
+        new_etag, new_modified = etag, last_modified
+        try:
+            if kind is SourceKind.FOLDER:
+                folder = Path(location)
+                if not folder.is_dir():
+                    raise IngestError("folder not found")
+                summary = self.ingest_path(folder, source_id=source_id, backfill=first_fetch)
+            elif kind is SourceKind.FEED:
+                response = await self.fetcher.get(location, etag=etag, last_modified=last_modified)
+                new_etag = response.etag or etag
+                new_modified = response.last_modified or last_modified
+                if not response.not_modified:
+                    feed = parse_feed(response.content)
+                    summary = await self.ingest_feed(feed, source_id=source_id, backfill=first_fetch)
+            else:
+                draft = await fetch_page(self.fetcher, location)
+                summary.add(self.store(draft, target=location, source_id=source_id, backfill=first_fetch))
+        except IngestError as exc:
+            self._record_failure(source_id, str(exc))
+            summary.add(Outcome(location, Status.FAILED, reason=str(exc)))
+            return summary
+        self._record_success(source_id, new_etag, new_modified)
+        return summary
+
+    def _record_success(self, source_id: int, etag: str | None, last_modified: str | None) -> None:
+        now = self.clock()
+        with self.db.session() as session:
+            source = session.get(Source, source_id)
+            if source is None:
+                return
+            source.etag, source.last_modified = etag, last_modified
+            source.failure_count = 0
+            source.last_error = None
+            if source.state is SourceState.FAILING:
+                source.state = SourceState.ACTIVE
+            source.last_fetched_at = source.last_success_at = now
+            # Spread sources out so they do not all fall due in the same minute.
+            jitter = random.uniform(0.9, 1.1)
+            source.next_fetch_at = now + timedelta(minutes=source.interval_minutes) * jitter
+
+    def _record_failure(self, source_id: int, reason: str) -> None:
+        now = self.clock()
+        with self.db.session() as session:
+            source = session.get(Source, source_id)
+            if source is None:
+                return
+            source.failure_count += 1
+            source.last_error = reason[:1000]
+            source.last_fetched_at = now
+            if source.failure_count >= FAILING_AFTER and source.state is SourceState.ACTIVE:
+                source.state = SourceState.FAILING
+            source.next_fetch_at = now + retry_delay(source.interval_minutes, source.failure_count)

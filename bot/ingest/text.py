@@ -1,0 +1,158 @@
+"""Cleaning text into a headline and paragraphs: plain-text scrapes, Markdown and HTML fragments.
+
+A plain-text scrape such as the seed article looks like this: the site's name on a line of its own
+("Letsnewz."), the headline, both often repeated by the scraper, then the paragraphs. We keep the site
+name as the source, the headline once, and the paragraphs; a leading dateline ("Friday, January 4,
+2019" or "Published: 2025-03-26") becomes the published date.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import lxml.html
+from lxml import etree
+from markdown_it import MarkdownIt
+
+MIN_ARTICLE_WORDS = 15
+MAX_HEADLINE_WORDS = 30
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_DATE_LABEL = re.compile(r"^(?:published|posted|date|updated)\s*(?::|on)?\s*", re.IGNORECASE)
+_DATE_FORMATS = ("%A, %B %d, %Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y-%m-%d", "%A, %d %B %Y")
+_SITE_LINE = re.compile(r"^[\w.\- ]{2,40}\.?$")
+_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "figcaption"}
+
+
+@dataclass(frozen=True)
+class ParsedText:
+    title: str | None
+    paragraphs: list[str]
+    source_name: str | None = None
+    published_at: datetime | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+def clean(raw: str) -> str:
+    """Unicode NFC, invisible and control characters removed, runs of spaces folded, line ends unified."""
+    text = unicodedata.normalize("NFC", raw).translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """Blank lines separate paragraphs; lines wrapped inside one are joined."""
+    blocks = _BLANK_LINES.split(clean(text))
+    return [" ".join(line for line in block.split("\n") if line) for block in blocks if block.strip()]
+
+
+def drop_repeats(paragraphs: list[str]) -> list[str]:
+    """Scrapes repeat header lines (site name, headline); keep the first of any repeated paragraph."""
+    seen: set[str] = set()
+    kept = []
+    for paragraph in paragraphs:
+        key = paragraph.casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(paragraph)
+    return kept
+
+
+def parse_date(line: str) -> datetime | None:
+    """A line that is only a date ("Friday, January 4, 2019", "Published: 2025-03-26")."""
+    candidate = _DATE_LABEL.sub("", line.strip()).rstrip(" .-–—")
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(candidate, fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _looks_like_site_line(paragraph: str, following: list[str]) -> bool:
+    words = paragraph.split()
+    return (
+        bool(following)
+        and len(words) <= 4
+        and bool(_SITE_LINE.match(paragraph))
+        and not paragraph[0].isdigit()
+        and parse_date(paragraph) is None
+    )
+
+
+def _looks_like_headline(paragraph: str) -> bool:
+    return word_count(paragraph) <= MAX_HEADLINE_WORDS and not paragraph.endswith((".", "!", "?", ":"))
+
+
+def parse_plain_text(raw: str, *, headline: str | None = None) -> ParsedText:
+    """Headline, paragraphs, site name and dateline of a plain-text article or scrape."""
+    paragraphs = drop_repeats(paragraphs_of(raw))
+    source_name = None
+    if paragraphs and headline is None and _looks_like_site_line(paragraphs[0], paragraphs[1:]):
+        source_name = paragraphs.pop(0).rstrip(".").strip() or None
+    title = headline
+    published = None
+    # A dateline may come before or after the headline.
+    for _ in range(2):
+        if paragraphs and (date := parse_date(paragraphs[0])) is not None:
+            published = published or date
+            paragraphs.pop(0)
+        elif title is None and len(paragraphs) > 1 and _looks_like_headline(paragraphs[0]):
+            title = paragraphs.pop(0)
+    if title is None and paragraphs:
+        title = _first_sentence(paragraphs[0])
+    return ParsedText(title=title, paragraphs=paragraphs, source_name=source_name, published_at=published)
+
+
+def _first_sentence(paragraph: str, limit: int = 120) -> str:
+    match = re.match(r"(.+?[.!?])(\s|$)", paragraph)
+    sentence = match.group(1) if match else paragraph
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def html_fragment_paragraphs(fragment: str) -> tuple[str | None, list[str]]:
+    """Block-level text of an HTML fragment (feed content, rendered Markdown): the first heading,
+    if it comes first, and the paragraphs."""
+    if not fragment.strip():
+        return None, []
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None, paragraphs_of(fragment)
+    for bad in root.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    blocks = [el for el in root.iter() if isinstance(el.tag, str) and el.tag in _BLOCKS]
+    # Only the innermost blocks, so a <li><p>..</p></li> is not taken twice.
+    leaves = [el for el in blocks if not any(d is not el and d.tag in _BLOCKS for d in el.iterdescendants())]
+    texts = [clean(el.text_content()).replace("\n", " ").strip() for el in leaves]
+    if not leaves:
+        texts = paragraphs_of(root.text_content())
+    heading = None
+    if leaves and leaves[0].tag in {"h1", "h2"}:
+        heading = texts.pop(0) or None
+    return heading, [t for t in texts if t]
+
+
+_MARKDOWN = MarkdownIt("commonmark")
+
+
+def parse_markdown(raw: str) -> ParsedText:
+    heading, paragraphs = html_fragment_paragraphs(_MARKDOWN.render(clean(raw)))
+    if heading is None:
+        return parse_plain_text("\n\n".join(paragraphs))
+    return parse_plain_text("\n\n".join(paragraphs), headline=heading)
