@@ -47,13 +47,15 @@ def looks_like_feed(response: Response) -> bool:
 def parse_feed(content: bytes) -> Feed:
     """Entries of an RSS or Atom document; IngestError when it is not a feed we can read."""
     parsed = feedparser.parse(content)
-    if not parsed.get("version") and not parsed.entries:
+    if not parsed.entries:
         head = content[:1024].lstrip().lower()
-        if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        if not parsed.get("version") and (head.startswith((b"<!doctype html", b"<html")) or b"<html" in head):
             raise IngestError("not a feed: the address serves an ordinary web page")
         if parsed.get("bozo"):
             raise IngestError(f"malformed feed: {_bozo_reason(parsed)}")
-        raise IngestError("not an RSS or Atom feed")
+        if not parsed.get("version"):
+            raise IngestError("not an RSS or Atom feed")
+    # A feed with a small XML error whose items could still be read is used: Postel's law.
     feed_title = clean(parsed.feed.get("title", "")).strip() or None
     return Feed(title=feed_title, entries=[_entry(e) for e in parsed.entries])
 

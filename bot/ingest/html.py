@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import trafilatura
 
 from bot.ingest.models import ArticleDraft, NoArticleText
-from bot.ingest.text import MIN_ARTICLE_WORDS, clean, drop_repeats, word_count
+from bot.ingest.text import MIN_ARTICLE_WORDS, clean, drop_repeats, parse_date, word_count
 
 
 def extract_article(html: str | bytes, url: str | None) -> ArticleDraft:
@@ -20,6 +20,9 @@ def extract_article(html: str | bytes, url: str | None) -> ArticleDraft:
     title = clean(getattr(document, "title", None) or "").replace("\n", " ") or None
     if title and paragraphs and paragraphs[0].casefold() == title.casefold():
         paragraphs.pop(0)
+    dateline = parse_date(paragraphs[0]) if paragraphs else None
+    if dateline is not None:
+        paragraphs.pop(0)
     text = "\n\n".join(paragraphs)
     words = word_count(text)
     if words < MIN_ARTICLE_WORDS:
@@ -30,7 +33,7 @@ def extract_article(html: str | bytes, url: str | None) -> ArticleDraft:
         url=url,
         source_name=getattr(document, "sitename", None) or None,
         author=getattr(document, "author", None) or None,
-        published_at=_date(getattr(document, "date", None)),
+        published_at=dateline or _date(getattr(document, "date", None)),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from storage.db import Database
 from storage.models import Source, SourceKind, SourceState, utcnow
 from storage.sources import due_sources
 
+_OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 FAILING_AFTER = 3  # consecutive failed fetches before a source is shown as failing
 MAX_BACKOFF = timedelta(hours=24)
 
@@ -74,6 +76,11 @@ class Ingestor:
         for target in targets:
             if is_url(target):
                 summary.extend(await self.ingest_url(target))
+            elif _OTHER_SCHEME.match(target):
+                scheme = target.split(":", 1)[0]
+                summary.add(
+                    Outcome(target, Status.FAILED, reason=f"{scheme}: URLs are not supported; use http(s)")
+                )
             else:
                 summary.extend(self.ingest_path(Path(target)))
         return summary

@@ -8,12 +8,12 @@ MAX_LISTED_NEW = 10
 
 
 def headline(summary: Summary) -> str:
-    parts = [
-        f"{summary.count(status)} {status.value}"
-        for status in Status
-        if summary.count(status) or status is Status.NEW
-    ]
-    return f"Ingested {len(summary.outcomes)} input(s): " + ", ".join(parts)
+    counts = {status: summary.count(status) for status in Status}
+    parts = [f"{n} {status.value}" for status, n in counts.items() if n or status is Status.NEW]
+    text = f"Ingested {len(summary.outcomes)} input(s): " + ", ".join(parts)
+    if counts[Status.DUPLICATE] and not counts[Status.NEW]:
+        text += " (nothing new: all already stored)"
+    return text
 
 
 def summary_lines(summary: Summary, *, verbose: bool = False) -> list[str]:

@@ -1,0 +1,87 @@
+"""`digestbot run` on embedded defaults: migrates, ingests the seed article, says so, stays up,
+and stops cleanly on SIGTERM. `python -m bot` is the same command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from storage import migrate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "SEEDS_DIR"))
+    }
+    env.update(extra)
+    return env
+
+
+def test_run_without_a_token_ingests_the_seeds_and_stays_up(tmp_path: Path):
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=clean_env(PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        assert process.stdout is not None
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "new" in line and "ASE Technology Considers U.S. Investment" in line:
+                break
+        output = "".join(lines)
+        assert "No TELEGRAM_BOT_TOKEN set" in output
+        assert "ASE Technology Considers U.S. Investment" in output
+        time.sleep(0.5)
+        assert process.poll() is None, "the bot should stay up"
+        # The default store is a SQLite file under ./data/.
+        assert (tmp_path / "data" / "digestbot.sqlite3").exists()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        rest, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert "Stopped." in rest
+
+
+def test_a_bad_setting_stops_start_up_with_one_clear_line(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=clean_env(PYTHONPATH=str(ROOT), DEFAULT_TIMEZONE="Mars/Olympus"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "digestbot: setting DEFAULT_TIMEZONE: wanted an IANA time zone such as Europe/Berlin or Asia/Taipei"
+    ]
+
+
+def test_db_upgrade_reports_the_revision(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"],
+        cwd=tmp_path,
+        env=clean_env(PYTHONPATH=str(ROOT), DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"Database at revision {migrate.head_revision()} (sqlite)." in result.stdout
