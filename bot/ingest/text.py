@@ -27,6 +27,7 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 _DATE_LABEL = re.compile(r"^(?:published|posted|date|updated)\s*(?::|on)?\s*", re.IGNORECASE)
 _DATE_FORMATS = ("%A, %B %d, %Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y-%m-%d", "%A, %d %B %Y")
 _SITE_LINE = re.compile(r"^[\w.\- ]{2,40}\.?$")
+_DOMAIN = re.compile(r"\w\.[a-z]{2,6}\b")
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "figcaption"}
 
 
@@ -85,11 +86,13 @@ def word_count(text: str) -> int:
 
 
 def _looks_like_site_line(paragraph: str, following: list[str]) -> bool:
-    words = paragraph.split()
+    """A site's name on its own line: short, and closed by a period ("Letsnewz.") or a domain
+    ("letsnewz.com"); a short headline has neither."""
     return (
         bool(following)
-        and len(words) <= 4
+        and len(paragraph.split()) <= 4
         and bool(_SITE_LINE.match(paragraph))
+        and (paragraph.endswith(".") or bool(_DOMAIN.search(paragraph)))
         and not paragraph[0].isdigit()
         and parse_date(paragraph) is None
     )
