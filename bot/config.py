@@ -31,7 +31,7 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = DEFAULT_TELEGRAM_BASE_URL
-    database_url: str = "sqlite:///data/digestbot.sqlite3"
+    database_url: str = Field(default="sqlite:///data/digestbot.sqlite3", repr=False)  # may hold a password
     seeds_dir: Path = Path("seeds")
     admin_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     fetch_interval_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
@@ -53,6 +53,21 @@ class Settings(BaseSettings):
             # Never include the value itself: it is a secret even when malformed.
             raise ValueError("wanted the token @BotFather gave you, shaped like 123456:ABC-DEF...")
         return text.strip()
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("default_digest_time", mode="before")
+    @classmethod
+    def _clock_time(cls, value: object) -> object:
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", value)
+            if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+                raise ValueError("wanted a time of day as HH:MM, e.g. 08:00")
+            return time(int(match.group(1)), int(match.group(2)))
+        return value
 
     @field_validator("telegram_base_url")
     @classmethod

@@ -23,7 +23,12 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not self.secrets:
             return True
-        record.msg = self.redact(record.getMessage())
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            # Arguments that do not fit the format: let the handler report it as logging does.
+            message = f"{record.msg!s} {record.args!r}"
+        record.msg = self.redact(message)
         record.args = None
         if record.exc_info:
             formatter = logging.Formatter()
@@ -40,5 +45,5 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
-    for noisy in ("httpx", "httpcore", "apscheduler.executors.default", "trafilatura", "htmldate"):
+    for noisy in ("httpx", "httpcore", "alembic", "apscheduler", "trafilatura", "htmldate"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -5,21 +5,66 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import urldefrag
-
-import courlan
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_TRACKER_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "oly_")
+# Exact names only: prefixes such as "ga" or "ref" would also catch real parameters (gameId, refresh).
+_TRACKERS = {
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gclsrc",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "twclid",
+    "ttclid",
+    "wbraid",
+    "gbraid",
+    "_ga",
+    "_gl",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "ref",
+    "ref_src",
+    "ref_url",
+    "cmpid",
+    "xtor",
+    "ocid",
+    "sr_share",
+    "at_medium",
+    "at_campaign",
+    "spm",
+    "share",
+    "s_cid",
+    "cid_source",
+}
 
 
 def canonical_url(url: str) -> str:
     """Scheme and host lowercased, default port, fragment and tracking parameters (utm_*, fbclid,
-    gclid, ref ...) dropped, query parameters sorted. file:// URIs are returned as they are."""
+    gclid, ...) dropped, repeated slashes folded, query parameters sorted. file:// URIs are kept."""
     url = url.strip()
     if url.startswith("file:"):
         return url
-    url, _fragment = urldefrag(url)
-    return courlan.normalize_url(url, strict=False, trailing_slash=False)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if parts.port and _DEFAULT_PORTS.get(scheme) != parts.port:
+        host = f"{host}:{parts.port}"
+    path = re.sub(r"/{2,}", "/", parts.path) or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracker(k))
+    return urlunsplit((scheme, host, path, urlencode(query), ""))
+
+
+def _is_tracker(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.startswith(_TRACKER_PREFIXES) or lowered in _TRACKERS
 
 
 def content_hash(text: str) -> str:

@@ -11,7 +11,7 @@ def headline(summary: Summary) -> str:
     counts = {status: summary.count(status) for status in Status}
     parts = [f"{n} {status.value}" for status, n in counts.items() if n or status is Status.NEW]
     text = f"Ingested {len(summary.outcomes)} input(s): " + ", ".join(parts)
-    if counts[Status.DUPLICATE] and not counts[Status.NEW]:
+    if counts[Status.DUPLICATE] and counts[Status.DUPLICATE] == len(summary.outcomes):
         text += " (nothing new: all already stored)"
     return text
 

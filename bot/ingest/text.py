@@ -28,6 +28,21 @@ _DATE_LABEL = re.compile(r"^(?:published|posted|date|updated)\s*(?::|on)?\s*", r
 _DATE_FORMATS = ("%A, %B %d, %Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y-%m-%d", "%A, %d %B %Y")
 _SITE_LINE = re.compile(r"^[\w.\- ]{2,40}\.?$")
 _DOMAIN = re.compile(r"\w\.[a-z]{2,6}\b")
+_CONTAINERS = {
+    "div",
+    "section",
+    "article",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "tr",
+    "header",
+    "footer",
+    "figure",
+    "hr",
+}
+_CELLS = {"td", "th"}
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "figcaption"}
 
 
@@ -52,9 +67,16 @@ def clean(raw: str) -> str:
 
 
 def paragraphs_of(text: str) -> list[str]:
-    """Blank lines separate paragraphs; lines wrapped inside one are joined."""
-    blocks = _BLANK_LINES.split(clean(text))
-    return [" ".join(line for line in block.split("\n") if line) for block in blocks if block.strip()]
+    """Blank lines separate paragraphs; lines wrapped inside one are joined. A dateline on a line of
+    its own stays a paragraph of its own even without a blank line after it."""
+    paragraphs = []
+    for block in _BLANK_LINES.split(clean(text)):
+        lines = [line for line in block.split("\n") if line]
+        if len(lines) > 1 and parse_date(lines[0]) is not None:
+            paragraphs.append(lines.pop(0))
+        if lines:
+            paragraphs.append(" ".join(lines))
+    return paragraphs
 
 
 def drop_repeats(paragraphs: list[str]) -> list[str]:
@@ -118,19 +140,34 @@ def parse_plain_text(raw: str, *, headline: str | None = None) -> ParsedText:
         elif title is None and len(paragraphs) > 1 and _looks_like_headline(paragraphs[0]):
             title = paragraphs.pop(0)
     if title is None and paragraphs:
-        title = _first_sentence(paragraphs[0])
+        title = first_sentence(paragraphs[0])
     return ParsedText(title=title, paragraphs=paragraphs, source_name=source_name, published_at=published)
 
 
-def _first_sentence(paragraph: str, limit: int = 120) -> str:
-    match = re.match(r"(.+?[.!?])(\s|$)", paragraph)
-    sentence = match.group(1) if match else paragraph
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_ABBREVIATION = re.compile(
+    r"(?:^|\s)(?:(?:[A-Za-z]\.)+|Mr|Mrs|Ms|Dr|Prof|Inc|Co|Corp|Ltd|Jr|Sr|St|No|Gen|Gov|Sen|Rep|vs|etc|Jan|Feb|"
+    r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?$"
+)
+
+
+def first_sentence(paragraph: str, limit: int = 120) -> str:
+    """The paragraph's first sentence, not fooled by abbreviations ("U.S.", "Inc.", "John R.")."""
+    end = len(paragraph)
+    for match in _SENTENCE_END.finditer(paragraph):
+        before = paragraph[: match.start() + 1]
+        if not _ABBREVIATION.search(before):
+            end = match.end()
+            break
+    sentence = paragraph[:end].strip()
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def html_fragment_paragraphs(fragment: str) -> tuple[str | None, list[str]]:
-    """Block-level text of an HTML fragment (feed content, rendered Markdown): the first heading,
-    if it comes first, and the paragraphs."""
+    """The text of an HTML fragment (feed content, rendered Markdown) as paragraphs: block elements
+    and <br><br> separate them, a single <br> is a space; the first heading, if the fragment
+    opens with one, is returned apart."""
+    fragment = _CONTROL.sub("", fragment.replace("\x00", ""))
     if not fragment.strip():
         return None, []
     try:
@@ -139,16 +176,27 @@ def html_fragment_paragraphs(fragment: str) -> tuple[str | None, list[str]]:
         return None, paragraphs_of(fragment)
     for bad in root.xpath("//script|//style|//noscript"):
         bad.drop_tree()
-    blocks = [el for el in root.iter() if isinstance(el.tag, str) and el.tag in _BLOCKS]
-    # Only the innermost blocks, so a <li><p>..</p></li> is not taken twice.
-    leaves = [el for el in blocks if not any(d is not el and d.tag in _BLOCKS for d in el.iterdescendants())]
-    texts = [clean(el.text_content()).replace("\n", " ").strip() for el in leaves]
-    if not leaves:
-        texts = paragraphs_of(root.text_content())
     heading = None
-    if leaves and leaves[0].tag in {"h1", "h2"}:
-        heading = texts.pop(0) or None
-    return heading, [t for t in texts if t]
+    first = next((el for el in root.iter() if isinstance(el.tag, str) and el.tag in _BLOCKS), None)
+    if (
+        first is not None
+        and first.tag in {"h1", "h2"}
+        and not (root.text or "").strip()
+        and all(not (el.tail or "").strip() for el in first.itersiblings(preceding=True))
+    ):
+        heading = clean(first.text_content()).replace("\n", " ").strip() or None
+        first.drop_tree()
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "br":
+            el.tail = "\n" + (el.tail or "")
+        elif el.tag in _BLOCKS or el.tag in _CONTAINERS:
+            el.text = "\n\n" + (el.text or "")
+            el.tail = "\n\n" + (el.tail or "")
+        elif el.tag in _CELLS:
+            el.tail = " " + (el.tail or "")
+    return heading, paragraphs_of(root.text_content())
 
 
 _MARKDOWN = MarkdownIt("commonmark")
