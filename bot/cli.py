@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 import sys
@@ -21,7 +22,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemaini
 from rich.progress import Progress as RichBar
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.enrich import extract_pending, sync_companies
+from bot.extract.card import fact_card
+from bot.extract.nlp import ModelNotInstalled
+from bot.extract.pipeline import ArticleText, Extractor
 from bot.ingest.feeds import parse_feed
+from bot.ingest.folder import read_article_file
 from bot.ingest.http import Fetcher
 from bot.ingest.models import IngestError
 from bot.ingest.pipeline import Ingestor, Progress, is_url
@@ -30,6 +36,7 @@ from bot.logs import setup_logging
 from bot.scheduler import build_scheduler
 from storage import migrate
 from storage.db import Database
+from storage.facts import mark_all_for_extraction
 from storage.models import SourceKind
 from storage.sources import SourceExists, add_source, ensure_source, list_sources, remove_source
 
@@ -116,7 +123,49 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         print("\n".join(summary_lines(summary, verbose=args.verbose)))
         return 0 if summary.ingested_anything else 1
 
-    return asyncio.run(go())
+    code = asyncio.run(go())
+    extracted = _extract_stored(settings, db)
+    if extracted:
+        print(f"Extracted the facts of {extracted} article(s).")
+    return code
+
+
+def _extract_stored(settings: Settings, db: Database, *, everything: bool = False) -> int:
+    extractor = Extractor(settings.nlp_model)
+    sync_companies(db, extractor)
+    if everything:
+        with db.session() as session:
+            mark_all_for_extraction(session)
+    return extract_pending(db, extractor)
+
+
+def cmd_reextract(settings: Settings, _args: argparse.Namespace) -> int:
+    db = open_database(settings)
+    done = _extract_stored(settings, db, everything=True)
+    print(f"Extracted the facts of {done} article(s) again.")
+    return 0
+
+
+def cmd_extract(settings: Settings, args: argparse.Namespace) -> int:
+    """Facts of files, printed as JSON (the public interface) or as readable cards."""
+    extractor = Extractor(settings.nlp_model)
+    texts: list[ArticleText] = []
+    for name in args.paths:
+        try:
+            draft = read_article_file(Path(name), max_bytes=settings.max_download_bytes)
+        except IngestError as exc:
+            print(f"{name}: {exc}", file=sys.stderr)
+            continue
+        published = draft.published_at.date() if draft.published_at else None
+        texts.append(ArticleText(draft.title, draft.text, draft.source_name, published))
+    results = list(extractor.extract_many(texts))
+    if args.json:
+        objects = [r.to_json() for r in results]
+        data = objects[0] if len(args.paths) == 1 and objects else objects
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print("\n\n".join(fact_card(r) for r in results))
+    return 0 if results else 1
 
 
 def cmd_sources_add(settings: Settings, args: argparse.Namespace) -> int:
@@ -222,9 +271,15 @@ async def _serve(settings: Settings, db: Database) -> int:
         for line in summary_lines(summary_obj):  # type: ignore[arg-type]
             print(line, flush=True)
 
+    extractor = Extractor(settings.nlp_model)
+    sync_companies(db, extractor)
+
+    def extract() -> int:
+        return extract_pending(db, extractor)
+
     async with make_fetcher(settings) as fetcher:
         ingestor = Ingestor(db, fetcher, max_file_bytes=settings.max_download_bytes)
-        scheduler = build_scheduler(ingestor, report)
+        scheduler = build_scheduler(ingestor, report, extract)
         scheduler.start()
         print("digestbot is running; it fetches its sources on schedule. Ctrl-C stops it.", flush=True)
         await stop.wait()
@@ -251,6 +306,14 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("targets", nargs="+", metavar="PATH|URL")
     ingest.add_argument("-v", "--verbose", action="store_true", help="list every input, duplicates too")
     ingest.set_defaults(handler=cmd_ingest)
+
+    extract = commands.add_parser("extract", help="print the facts of article files (nothing is stored)")
+    extract.add_argument("paths", nargs="+", metavar="PATH")
+    extract.add_argument("--json", action="store_true", help="one JSON object per file (a list for several)")
+    extract.set_defaults(handler=cmd_extract)
+
+    reextract = commands.add_parser("reextract", help="extract the facts of every stored article again")
+    reextract.set_defaults(handler=cmd_reextract)
 
     sources = commands.add_parser("sources", help="manage the sources fetched on a schedule")
     actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -287,6 +350,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         return int(args.handler(settings, args))
+    except ModelNotInstalled as exc:
+        print(f"digestbot: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130

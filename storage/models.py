@@ -7,18 +7,23 @@ revision in `storage/migrations/versions/`.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    JSON,
+    Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -118,5 +123,104 @@ class Article(Base):
     # True for what a source's first fetch brought in: stored and searchable, never pushed as news.
     backfill: Mapped[bool] = mapped_column(default=False)
     text: Mapped[str] = mapped_column(Text)
+    # Set when facts were extracted; None means the extraction job still has to read it.
+    extracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    extractor_version: Mapped[int | None] = mapped_column(Integer)
+    key_points: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    places: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    extraction_notes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     source: Mapped[Source | None] = relationship(back_populates="articles")
+
+
+class Company(Base):
+    """A company, known from the gazetteer or first seen in an article; found again by its aliases."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # gazetteer id, or a slug of the name
+    name: Mapped[str] = mapped_column(String(300))
+    gazetteer_id: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    aliases: Mapped[list[CompanyAlias]] = relationship(back_populates="company", cascade="all, delete-orphan")
+
+
+class CompanyAlias(Base):
+    """Every name, alias and ticker a company goes by; `folded` is the case-folded form looked up."""
+
+    __tablename__ = "company_aliases"
+    __table_args__ = (UniqueConstraint("company_id", "folded"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(300))
+    folded: Mapped[str] = mapped_column(String(300), index=True)
+    is_ticker: Mapped[bool] = mapped_column(default=False)
+
+    company: Mapped[Company] = relationship(back_populates="aliases")
+
+
+class ArticleCompany(Base):
+    """A company in an article: how often it is named and whether the article is about it."""
+
+    __tablename__ = "article_companies"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    mentions: Mapped[int] = mapped_column(Integer, default=1)
+    salient: Mapped[bool] = mapped_column(default=False)
+    surface_forms: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class ArticlePerson(Base):
+    """A person named in an article, with the role and company the article gives."""
+
+    __tablename__ = "article_people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str | None] = mapped_column(String(300))
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
+
+
+class ArticleAmount(Base):
+    """A money amount in an article and the company it belongs to."""
+
+    __tablename__ = "article_amounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(200))
+    value: Mapped[float] = mapped_column(Float)
+    currency: Mapped[str] = mapped_column(String(3))
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
+    sentence: Mapped[str] = mapped_column(Text)
+
+
+class Fact(Base):
+    """A typed event from one sentence: what kind, which company, how much, where, when."""
+
+    __tablename__ = "facts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
+    amount_value: Mapped[float | None] = mapped_column(Float)
+    amount_currency: Mapped[str | None] = mapped_column(String(3))
+    place: Mapped[str | None] = mapped_column(String(200))
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    sentence: Mapped[str] = mapped_column(Text)

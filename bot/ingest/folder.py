@@ -12,14 +12,18 @@ TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUPPORTED = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES
+_NOT_ARTICLES = {"README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}  # a folder's own notes
 
 
 def files_in(folder: Path) -> list[Path]:
-    """Supported files below `folder`, hidden ones left out, in a stable order."""
+    """Supported files below `folder` in a stable order; hidden files and a folder's own notes
+    (README, LICENSE ...) left out."""
     found = []
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.stem.upper() in _NOT_ARTICLES:
             continue
         if path.suffix.lower() in SUPPORTED and path.is_file():
             found.append(path)

@@ -1,0 +1,50 @@
+"""A readable fact card for one article (what `digestbot extract` prints without --json)."""
+
+from __future__ import annotations
+
+from bot.extract.models import ArticleFacts
+
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
+
+
+def money_text(value: float, currency: str) -> str:
+    """165e9, "USD" -> "USD 165 billion"; 2.76e9, "TWD" -> "TWD 2.76 billion"."""
+    for scale, word in _SCALES:
+        if abs(value) >= scale:
+            return f"{currency} {value / scale:,.3g} {word}".replace(".0 ", " ")
+    return f"{currency} {value:,.0f}"
+
+
+def fact_card(facts: ArticleFacts) -> str:
+    lines = [facts.title, "=" * min(len(facts.title), 100)]
+    lines.append(f"Source: {facts.source or 'unknown'}   Published: {facts.published or 'not stated'}")
+    if facts.companies:
+        parts = [f"{c.name} ({c.mentions}×{', main' if c.salient else ''})" for c in facts.companies]
+        lines.append("Companies: " + "; ".join(parts))
+    if facts.people:
+        parts = []
+        for p in facts.people:
+            detail = ", ".join(x for x in (p.role, p.organization) if x)
+            parts.append(f"{p.name} ({detail})" if detail else p.name)
+        lines.append("People: " + "; ".join(parts))
+    if facts.places:
+        lines.append("Places: " + ", ".join(facts.places))
+    if facts.amounts:
+        lines.append("Money:")
+        for a in facts.amounts:
+            owner = f" – {a.company}" if a.company else ""
+            lines.append(f"  {a.text} = {money_text(a.value, a.currency)}{owner}")
+    if facts.facts:
+        lines.append("Facts:")
+        for f in facts.facts:
+            details = [f.company or "?"]
+            if f.amount:
+                details.append(money_text(f.amount.value, f.amount.currency))
+            details += [x for x in (f.place, f.date) if x]
+            lines.append(f"  [{f.kind}] {' · '.join(details)}")
+            lines.append(f"      “{f.sentence}”")
+    if facts.key_points:
+        lines.append("Key points:")
+        lines += [f"  {n}. {point}" for n, point in enumerate(facts.key_points, 1)]
+    lines += [f"Note: {note}" for note in facts.notes]
+    return "\n".join(lines)

@@ -1,0 +1,131 @@
+"""Typed facts: for each sentence that says a company did something, what kind of thing it was
+(investment, expansion, funding, earnings, approval, plan, statement), with the company, amount,
+place and date that sentence gives. Kinds are told apart by their trigger words, the more specific
+kind winning when a sentence has several ("the board approved a U.S. investment plan" is an approval).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from bot.extract.amounts import FoundAmount
+from bot.extract.layout import Layout
+from bot.extract.references import Resolver
+
+# In order of precedence.
+TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(r"\b(?:" + words + r")\b", re.IGNORECASE))
+    for kind, words in (
+        (
+            "approval",
+            r"approv\w*|authori[sz]\w*|green[- ]?light\w*|cleared|sign(?:ed|s)? off|ratif\w*|endors\w*",
+        ),
+        (
+            "funding",
+            r"subsid\w*|grants?|funding|funded|financing|raised|raises|funding round|series [a-f]|loans?|"
+            r"incentives?|tax credits?|awarded|award|backing from|venture capital",
+        ),
+        (
+            "earnings",
+            r"revenues?|profits?|net income|earnings|losses|loss|sales|quarterly|quarter|guidance|"
+            r"operating income|margins?|results|forecast",
+        ),
+        (
+            "expansion",
+            r"build\w*|construct\w*|plants?|factor(?:y|ies)|fabs?|facilit(?:y|ies)|production lines?|"
+            r"manufacturing base|campus|expan\w*|opens?|opened|opening|broke ground|breaks ground|"
+            r"ground-?breaking|new site|headquarters|push into|set(?:ting)? up|establish\w*|relocat\w*",
+        ),
+        (
+            "investment",
+            r"invest\w*|stake|capital expenditure|capex|spend\w*|acqui\w*|buy(?:s|ing)? out|takeover|merger",
+        ),
+        (
+            "plan",
+            r"plans?|planned|planning|consider(?:s|ed|ing)?|evaluat\w*|assess\w*|explor\w*|weigh\w*|stud(?:y|ies|ying)|"
+            r"intends?|intention|aims?|mull\w*|discuss\w*|expects? to|looking (?:at|into)|mulls|proposal|proposed",
+        ),
+        (
+            "statement",
+            r"said|says|stated|noted|remarked|told|announced|confirmed|expressed|added|according to|"
+            r"believes?|warned|indicated|commented|explained",
+        ),
+    )
+)
+# An amount alone makes a sentence an investment when nothing more specific fits.
+_MONEY_KIND = "investment"
+_SPECIFIC = ("approval", "funding", "earnings")
+
+
+@dataclass(frozen=True)
+class FoundFact:
+    kind: str
+    company: str | None
+    amount: FoundAmount | None
+    place: str | None
+    date: str | None
+    sentence: int
+
+
+def classify(text: str, has_amount: bool) -> str | None:
+    kinds = [kind for kind, pattern in TRIGGERS if pattern.search(text)]
+    if not kinds:
+        return _MONEY_KIND if has_amount else None
+    if has_amount and kinds[0] not in _SPECIFIC and "investment" in kinds:
+        return "investment"
+    if kinds[0] in ("expansion", "investment") and "plan" in kinds:
+        # "evaluating the establishment of a production line": a plan about a site is still a plan.
+        return "plan"
+    return kinds[0]
+
+
+def find_facts(
+    layout: Layout,
+    resolver: Resolver,
+    amounts: list[FoundAmount],
+    places: dict[int, list[str]],
+    dates: dict[int, list[str]],
+) -> list[FoundFact]:
+    facts: list[FoundFact] = []
+    by_sentence: dict[int, list[FoundAmount]] = {}
+    for amount in amounts:
+        by_sentence.setdefault(amount.sentence, []).append(amount)
+    for index, sentence in enumerate(layout.sentences):
+        if layout.paragraph_of[index] == 0:
+            continue
+        sentence_amounts = by_sentence.get(index, [])
+        kind = classify(sentence.text, bool(sentence_amounts))
+        if kind is None:
+            continue
+        company = _actor(sentence, resolver, sentence_amounts)
+        if company is None:
+            continue
+        amount = next((a for a in sentence_amounts if a.company == company), None)
+        facts.append(
+            FoundFact(
+                kind=kind,
+                company=company,
+                amount=amount,
+                place=(places.get(index) or [None])[0],
+                date=(dates.get(index) or [None])[0],
+                sentence=index,
+            )
+        )
+    return facts
+
+
+def _actor(sentence: Span, resolver: Resolver, amounts: list[FoundAmount]) -> str | None:
+    """The company the sentence is about: its amount's owner, a company subject, a company named in
+    it, or a reference to one."""
+    owned = [a.company for a in amounts if a.company]
+    if owned:
+        return owned[0]
+    layout = resolver.layout
+    for token in sentence:
+        if token.dep_ in ("nsubj", "nsubjpass") and (found := resolver.company_of(token)):
+            return found
+    mentions = resolver.by_sentence.get(layout.sentence_index(sentence.start), [])
+    return mentions[0].key if mentions else None

@@ -1,0 +1,100 @@
+"""The company gazetteer (`seeds/companies.jsonl`): canonical names, aliases and tickers of the
+companies we know, as EntityRuler patterns and as a lookup table.
+
+Matching rules: a one-word alias or a ticker matches only as written ("ASE" is not "ase", and never
+part of "ASEAN": spaCy matches whole tokens); longer aliases match in any case.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from spacy.lang.en import English
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "seeds" / "companies.jsonl"
+COMPANY_LABEL = "ORG"
+# Tickers that are everyday words in capitals (headlines, acronyms) are not matched as tickers.
+_TICKER_STOPLIST = {
+    "ON",
+    "A",
+    "AN",
+    "IT",
+    "ALL",
+    "NOW",
+    "ARE",
+    "BIG",
+    "CAN",
+    "FOR",
+    "KEY",
+    "NEW",
+    "ONE",
+    "TWO",
+}
+
+
+@dataclass(frozen=True)
+class KnownCompany:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    tickers: tuple[str, ...]
+    country: str | None
+
+
+class Gazetteer:
+    def __init__(self, companies: list[KnownCompany]) -> None:
+        self.companies = companies
+        self.by_id = {c.id: c for c in companies}
+        self._by_lower: dict[str, KnownCompany] = {}
+        for company in companies:
+            for form in (company.name, *company.aliases, *company.tickers):
+                self._by_lower.setdefault(form.casefold(), company)
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_PATH) -> Gazetteer:
+        companies = []
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip() or line.lstrip().startswith("//"):
+                    continue
+                try:
+                    raw: dict[str, Any] = json.loads(line)
+                    companies.append(
+                        KnownCompany(
+                            id=raw["id"],
+                            name=raw["name"],
+                            aliases=tuple(raw.get("aliases", [])),
+                            tickers=tuple(raw.get("tickers", [])),
+                            country=raw.get("country"),
+                        )
+                    )
+                except (ValueError, KeyError) as exc:
+                    raise ValueError(f"{path}:{number}: not a gazetteer entry ({exc})") from None
+        return cls(companies)
+
+    def lookup(self, name: str) -> KnownCompany | None:
+        """The known company with this name, alias or ticker, in any case."""
+        return self._by_lower.get(name.strip().casefold())
+
+    @cached_property
+    def patterns(self) -> list[dict[str, Any]]:
+        """EntityRuler patterns, each with the company id as its `id`."""
+        tokenizer = English().tokenizer
+        patterns: list[dict[str, Any]] = []
+        seen: set[tuple[str, str]] = set()
+        for company in self.companies:
+            forms = [company.name, *company.aliases]
+            forms += [t for t in company.tickers if len(t) >= 3 and t.upper() not in _TICKER_STOPLIST]
+            for form in forms:
+                words = [t.text for t in tokenizer(form)]
+                if not words or (company.id, form) in seen:
+                    continue
+                seen.add((company.id, form))
+                # One word matches as written; a longer name in any case.
+                pattern = [{"ORTH": words[0]}] if len(words) == 1 else [{"LOWER": w.lower()} for w in words]
+                patterns.append({"label": COMPANY_LABEL, "pattern": pattern, "id": company.id})
+        return patterns

@@ -1,0 +1,45 @@
+"""Where things are in an article: its sentences, which paragraph each is in, and which is the title.
+
+The extractor parses "title\\n\\nparagraph\\n\\nparagraph..." as one document; paragraph 0 is the title
+and paragraph 1 the lead.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+
+@dataclass(frozen=True)
+class Layout:
+    doc: Doc
+    sentences: list[Span]
+    paragraph_of: list[int]  # sentence index -> paragraph index (0 = title)
+    _sentence_starts: list[int]
+
+    @classmethod
+    def of(cls, doc: Doc) -> Layout:
+        sentences = [s for s in doc.sents if s.text.strip()]
+        breaks = [
+            i
+            for i, token in enumerate(doc)
+            if (token.is_space and "\n" in token.text) or "\n\n" in token.whitespace_
+        ]
+        paragraph_of = [bisect_right(breaks, s.start - 1) for s in sentences]
+        # Renumber so paragraphs are consecutive (several blank tokens may separate two paragraphs).
+        order = {p: n for n, p in enumerate(sorted(set(paragraph_of)))}
+        return cls(doc, sentences, [order[p] for p in paragraph_of], [s.start for s in sentences])
+
+    def sentence_index(self, token_index: int) -> int:
+        return max(0, bisect_right(self._sentence_starts, token_index) - 1)
+
+    def in_title(self, token_index: int) -> bool:
+        return self.paragraph_of[self.sentence_index(token_index)] == 0
+
+    def in_lead(self, token_index: int) -> bool:
+        return self.paragraph_of[self.sentence_index(token_index)] <= 1
+
+    def sentence_text(self, index: int) -> str:
+        return self.sentences[index].text.strip()

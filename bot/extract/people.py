@@ -1,0 +1,269 @@
+"""People named in an article, with their role and organisation when the text gives them.
+
+The shapes news writing uses, read off the tokens around each PERSON entity:
+    title before the name      "Chairman Young Liu", "Semiconductor analyst Chen Huiming",
+                               "TSMC Chairman C.C. Wei", "Nvidia's CEO Jensen Huang", "former President Trump"
+    apposition before the name "ASE's Chief Financial Officer, Dong Hong-Szu,"
+                               "The U.S. Secretary of Commerce, Gina Raimondo,"
+    apposition after the name  "Lisa Su, chief executive of AMD", "Jensen Huang, Nvidia's CEO"
+The organisation is a company named in the phrase ("X's", "of X", "at X", "X Chairman"); a
+government title ("Secretary of Commerce") keeps its role and has no company.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from bot.extract.layout import Layout
+from bot.extract.references import Resolver, is_reference
+
+ROLE_HEADS = {
+    "ceo",
+    "cfo",
+    "coo",
+    "cto",
+    "cio",
+    "cmo",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "chairperson",
+    "president",
+    "founder",
+    "co-founder",
+    "cofounder",
+    "director",
+    "manager",
+    "head",
+    "analyst",
+    "economist",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "minister",
+    "secretary",
+    "senator",
+    "governor",
+    "mayor",
+    "professor",
+    "researcher",
+    "executive",
+    "officer",
+    "partner",
+    "strategist",
+    "engineer",
+    "official",
+    "premier",
+    "chancellor",
+    "commissioner",
+    "ambassador",
+    "representative",
+    "leader",
+    "lawmaker",
+    "legislator",
+    "deputy",
+    "treasurer",
+    "editor",
+    "consultant",
+    "adviser",
+    "advisor",
+    "investor",
+    "owner",
+    "scientist",
+    "dean",
+    "judge",
+    "attorney",
+    "lawyer",
+    "speaker",
+    "vp",
+    "svp",
+    "evp",
+    "chief",
+    "boss",
+    "trader",
+    "banker",
+    "chairs",
+    "vice-chairman",
+    "vice-president",
+    "principal",
+    "fellow",
+    "commentator",
+}
+# Words that may stand inside a role phrase before its head ("senior vice president").
+_LINKS = {"of", "for", "and", "&"}
+_STOP_POS = {"VERB", "AUX", "DET", "PRON", "ADP", "PUNCT", "SCONJ", "CCONJ", "NUM", "PART"}
+
+
+@dataclass
+class PersonRecord:
+    name: str
+    role: str | None
+    organization: str | None  # company key
+    first: int  # token index of first mention
+
+
+def find_people(layout: Layout, resolver: Resolver, company_forms: set[str]) -> list[PersonRecord]:
+    """People in order of first mention; one record per person ("Trump" joins "Donald Trump")."""
+    records: list[PersonRecord] = []
+    for span in layout.doc.ents:
+        if span.label_ != "PERSON":
+            continue
+        name = re.sub(r"\s*[’']s$", "", span.text).strip()
+        if not name or name.casefold() in company_forms or not any(c.isupper() for c in name):
+            continue
+        role, organization = _role(span, resolver)
+        record = _same_person(records, name)
+        if record is None:
+            records.append(PersonRecord(name, role, organization, span.start))
+            continue
+        if len(name) > len(record.name):
+            record.name = name
+        if record.role is None and role is not None:
+            record.role, record.organization = role, organization
+        elif record.organization is None and organization is not None and role == record.role:
+            record.organization = organization
+    return records
+
+
+def _same_person(records: list[PersonRecord], name: str) -> PersonRecord | None:
+    words = name.split()
+    for record in records:
+        other = record.name.split()
+        if name == record.name or (words[-1] == other[-1] and (len(words) == 1 or len(other) == 1)):
+            return record
+    return None
+
+
+def _role(span: Span, resolver: Resolver) -> tuple[str | None, str | None]:
+    doc = span.doc
+    for reader in (_title_before, _apposition_before, _apposition_after):
+        role_tokens, organization = reader(span, resolver)
+        if role_tokens:
+            return _normalize_role(role_tokens), organization
+    del doc
+    return None, None
+
+
+def _title_before(span: Span, resolver: Resolver) -> tuple[list[Token], str | None]:
+    """Role words right before the name, in the same noun phrase."""
+    doc = span.doc
+    index = span.start - 1
+    if index < 0 or not _is_role_head(doc[index]):
+        return [], None
+    tokens, organization = _walk_left(doc, index, resolver, span.sent.start)
+    return tokens, organization
+
+
+def _apposition_before(span: Span, resolver: Resolver) -> tuple[list[Token], str | None]:
+    """ "<role phrase>, <name>": the phrase ends right before the comma."""
+    doc = span.doc
+    comma = span.start - 1
+    if comma < 1 or doc[comma].text != ",":
+        return [], None
+    end = comma - 1
+    # "Secretary of Commerce": the head may come before an "of ..." tail of capitalised words.
+    head = end
+    while (
+        head > span.sent.start
+        and not _is_role_head(doc[head])
+        and (doc[head].text[:1].isupper() or doc[head].lower_ in _LINKS)
+    ):
+        head -= 1
+    if not _is_role_head(doc[head]) or (head < end and doc[head + 1].lower_ not in _LINKS):
+        return [], None
+    tail = [t for t in doc[head + 1 : end + 1] if resolver.company_at(t.i) is None]
+    tokens, organization = _walk_left(doc, head, resolver, span.sent.start)
+    if organization is None:
+        for token in doc[head + 1 : end + 1]:
+            if owner := resolver.company_at(token.i):
+                organization = owner
+                break
+    return tokens + tail, organization
+
+
+def _apposition_after(span: Span, resolver: Resolver) -> tuple[list[Token], str | None]:
+    """ "<name>, [the|a] [X's] <role> [of|at X]"."""
+    doc = span.doc
+    index = span.end
+    if index >= len(doc) - 1 or doc[index].text != ",":
+        return [], None
+    index += 1
+    organization = None
+    if doc[index].lower_ in ("the", "a", "an"):
+        index += 1
+    # "Nvidia's CEO": a company and a possessive first.
+    start = index
+    while index < len(doc) and index < start + 4 and resolver.company_at(doc[index].i):
+        organization = organization or resolver.company_at(doc[index].i)
+        index += 1
+    if organization is not None and index < len(doc) and doc[index].tag_ == "POS":
+        index += 1
+    role: list[Token] = []
+    while index < len(doc) and len(role) < 6:
+        token = doc[index]
+        if token.pos_ in _STOP_POS and token.lower_ not in ("vice",):
+            break
+        if resolver.company_at(token.i):
+            organization = organization or resolver.company_at(token.i)
+            index += 1
+            continue
+        role.append(token)
+        index += 1
+    if not role or not _is_role_head(role[-1]):
+        heads = [i for i, t in enumerate(role) if _is_role_head(t)]
+        if not heads:
+            return [], None
+        role = role[: heads[-1] + 1]
+    if index < len(doc) and doc[index].lower_ in ("of", "at", "for", "with") and organization is None:
+        for token in doc[index + 1 : index + 6]:
+            if owner := resolver.company_at(token.i):
+                organization = owner
+                break
+            if is_reference(token):
+                organization = resolver.resolve(token.i)
+                break
+            if token.text in (",", ".", ";"):
+                break
+    return role, organization
+
+
+def _walk_left(doc: Span, head: int, resolver: Resolver, floor: int) -> tuple[list[Token], str | None]:
+    """The role phrase ending at `head`, walking left over its modifiers, and a company that owns it
+    ("ASE's", "TSMC Chairman")."""
+    start = head
+    while start - 1 >= floor:
+        token = doc[start - 1]
+        if (
+            resolver.company_at(token.i)
+            or token.tag_ == "POS"
+            or token.ent_type_ in ("GPE", "NORP", "PERSON")
+        ):
+            break
+        if token.pos_ in _STOP_POS or (not token.is_alpha and token.text not in ("-",)):
+            break
+        start -= 1
+    tokens = list(doc[start : head + 1])
+    organization = None
+    before = start - 1
+    if before >= floor and doc[before].tag_ == "POS":
+        before -= 1
+    if before >= floor:
+        organization = resolver.company_at(before)
+        if organization is None and is_reference(doc[before]):
+            organization = resolver.resolve(before)
+    return tokens, organization
+
+
+def _is_role_head(token: Token) -> bool:
+    return token.lower_ in ROLE_HEADS or token.lower_.rstrip("s") in ROLE_HEADS
+
+
+def _normalize_role(tokens: list[Token]) -> str | None:
+    words = [
+        t.lower_ for t in tokens if t.ent_type_ not in ("GPE", "NORP") and t.lower_ not in ("the", "a", "an")
+    ]
+    role = " ".join(words).replace(" - ", "-").strip()
+    return role or None

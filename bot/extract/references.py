@@ -1,0 +1,143 @@
+"""Which company "the company", "the chipmaker", "the board" or "it" points to.
+
+Reporters introduce a company before referring back to it, mostly within the same paragraph; a
+paragraph that opens with "the company" usually names it in its next sentence (as the seed article
+does with TSMC). So the search goes: earlier in the same sentence, earlier sentences of the same
+paragraph (nearest first, the subject preferred), the next sentence of the paragraph, and only
+then earlier paragraphs. Never simply the nearest name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from spacy.tokens import Token
+
+from bot.extract.companies import CompanyRecord, Mention
+from bot.extract.layout import Layout
+
+COMPANY_NOUNS = {
+    "company",
+    "firm",
+    "chipmaker",
+    "chipmakers",
+    "maker",
+    "manufacturer",
+    "group",
+    "supplier",
+    "startup",
+    "start-up",
+    "business",
+    "giant",
+    "foundry",
+    "producer",
+    "vendor",
+    "board",
+    "corporation",
+    "conglomerate",
+    "contractor",
+    "assembler",
+    "designer",
+    "operator",
+    "carrier",
+    "retailer",
+    "automaker",
+    "carmaker",
+    "lender",
+    "packager",
+    "subsidiary",
+    "unit",
+    "parent",
+    "brand",
+    "developer",
+    "provider",
+    "partner",
+}
+PRONOUNS = {"it", "its", "itself"}
+_SUBJECT = {"nsubj", "nsubjpass"}
+
+
+def is_reference(token: Token) -> bool:
+    """A pronoun or a definite description ("the company", "the Taiwanese chipmaker") for a company."""
+    lowered = token.lower_
+    if lowered in PRONOUNS:
+        return True
+    if lowered not in COMPANY_NOUNS or token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return any(child.dep_ == "det" and child.lower_ in ("the", "this", "that") for child in token.children)
+
+
+def is_subject(mention: Mention, layout: Layout) -> bool:
+    for token in layout.doc[mention.start : mention.end]:
+        if token.dep_ in _SUBJECT:
+            return True
+        if token.dep_ in ("poss", "appos") and token.head.dep_ in _SUBJECT:
+            return True
+    return False
+
+
+class Resolver:
+    def __init__(self, layout: Layout, companies: list[CompanyRecord]) -> None:
+        self.layout = layout
+        self.by_sentence: dict[int, list[Mention]] = defaultdict(list)
+        for company in companies:
+            for mention in company.mentions:
+                self.by_sentence[mention.sentence].append(mention)
+        for mentions in self.by_sentence.values():
+            mentions.sort(key=lambda m: m.start)
+
+    def company_at(self, token_index: int) -> str | None:
+        """The company whose explicit mention covers this token."""
+        sentence = self.layout.sentence_index(token_index)
+        for mention in self.by_sentence.get(sentence, []):
+            if mention.start <= token_index < mention.end:
+                return mention.key
+        return None
+
+    def resolve(self, token_index: int) -> str | None:
+        layout = self.layout
+        sentence = layout.sentence_index(token_index)
+        paragraph = layout.paragraph_of[sentence]
+        before = [m for m in self.by_sentence.get(sentence, []) if m.end <= token_index]
+        if before:
+            subjects = [m for m in before if is_subject(m, layout)]
+            return (subjects or before)[-1].key
+        for index in range(sentence - 1, -1, -1):
+            if layout.paragraph_of[index] != paragraph:
+                break
+            if found := self._main_company(index):
+                return found
+        following = sentence + 1
+        same_paragraph = following < len(layout.sentences) and layout.paragraph_of[following] == paragraph
+        if same_paragraph and (mentions := self.by_sentence.get(following)):
+            return mentions[0].key
+        if layout.doc[token_index].lower_ in PRONOUNS:
+            return None  # a pronoun does not reach across paragraphs
+        for index in range(sentence - 1, -1, -1):  # earlier paragraphs, the headline last
+            if found := self._main_company(index):
+                return found
+        return None
+
+    def _main_company(self, sentence: int) -> str | None:
+        mentions = self.by_sentence.get(sentence)
+        if not mentions:
+            return None
+        subjects = [m for m in mentions if is_subject(m, self.layout)]
+        return (subjects or mentions)[0].key
+
+    def company_of(self, token: Token) -> str | None:
+        """The company a noun stands for: named ("Inventec"), owning it ("Inventec's board", "its
+        board"), or referred to ("the company", "it")."""
+        if owner := self.company_at(token.i):
+            return owner
+        for child in token.children:
+            if child.dep_ == "poss":
+                if owner := self.company_at(child.i):
+                    return owner
+                if is_reference(child):
+                    return self.resolve(child.i)
+            if child.dep_ in ("compound", "appos") and (owner := self.company_at(child.i)):
+                return owner
+        if is_reference(token):
+            return self.resolve(token.i)
+        return None

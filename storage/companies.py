@@ -1,0 +1,104 @@
+"""Companies and their aliases in the store: the gazetteer synced in, companies first seen in an
+article added, and names resolved through one alias table (what `/company` uses too)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Company, CompanyAlias
+
+
+def fold(name: str) -> str:
+    """The form aliases are compared in: case, accents and spacing folded."""
+    text = unicodedata.normalize("NFKD", name).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:200] or "company"
+
+
+def companies_named(session: Session, name: str) -> list[Company]:
+    """Companies with this exact name, alias or ticker (any case)."""
+    rows = session.scalars(
+        select(Company)
+        .join(CompanyAlias)
+        .where(CompanyAlias.folded == fold(name))
+        .distinct()
+        .order_by(Company.id)
+    )
+    return list(rows)
+
+
+def add_aliases(session: Session, company: Company, aliases: Iterable[str], *, tickers: bool = False) -> None:
+    known = {a.folded for a in company.aliases}
+    for alias in aliases:
+        folded = fold(alias)
+        if folded and folded not in known and len(folded) <= 300:
+            company.aliases.append(CompanyAlias(alias=alias.strip(), folded=folded, is_ticker=tickers))
+            known.add(folded)
+
+
+def ensure_company(
+    session: Session,
+    *,
+    name: str,
+    aliases: Iterable[str] = (),
+    gazetteer_id: str | None = None,
+    country: str | None = None,
+    tickers: Iterable[str] = (),
+) -> Company:
+    """The stored company for a gazetteer entry or an extracted name, created if new. A company the
+    gazetteer does not know joins an existing one that already goes by its name or an alias."""
+    aliases = list(aliases)
+    company = None
+    if gazetteer_id is not None:
+        company = session.scalar(select(Company).where(Company.key == gazetteer_id))
+    else:
+        for form in (name, *aliases):
+            if found := companies_named(session, form):
+                company = found[0]
+                break
+    if company is None:
+        key = gazetteer_id or slug(name)
+        if gazetteer_id is None and session.scalar(select(Company.id).where(Company.key == key)) is not None:
+            key = f"{key}-{len(name)}"
+        company = Company(key=key, name=name, gazetteer_id=gazetteer_id, country=country)
+        session.add(company)
+    add_aliases(session, company, [name, *aliases])
+    add_aliases(session, company, tickers, tickers=True)
+    session.flush()
+    return company
+
+
+def sync_gazetteer(session: Session, entries: Iterable[GazetteerEntry]) -> int:
+    """Make every gazetteer company and alias present in the store; returns how many were new."""
+    existing = {c.key: c for c in session.scalars(select(Company))}
+    added = 0
+    for entry in entries:
+        company = existing.get(entry.id)
+        if company is None:
+            company = Company(key=entry.id, name=entry.name, gazetteer_id=entry.id, country=entry.country)
+            session.add(company)
+            added += 1
+        else:
+            company.name, company.country = entry.name, entry.country
+        add_aliases(session, company, [entry.name, *entry.aliases])
+        add_aliases(session, company, entry.tickers, tickers=True)
+    session.flush()
+    return added
+
+
+class GazetteerEntry(Protocol):
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    tickers: tuple[str, ...]
+    country: str | None

@@ -1,0 +1,92 @@
+"""Storing what extraction found in an article: its companies (through the alias table), people,
+amounts, facts, places and key points. Saving again replaces the article's previous facts, which is
+how re-extraction after an improvement works."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.extract.models import ArticleFacts
+from storage.companies import ensure_company
+from storage.models import Article, ArticleAmount, ArticleCompany, ArticlePerson, Company, Fact
+
+
+def save_facts(
+    session: Session, article: Article, facts: ArticleFacts, *, version: int, now: datetime
+) -> None:
+    for table in (ArticleCompany, ArticlePerson, ArticleAmount, Fact):
+        session.execute(delete(table).where(table.article_id == article.id))
+    companies: dict[str, Company] = {}
+    for found in facts.companies:
+        company = ensure_company(
+            session, name=found.name, aliases=found.aliases, gazetteer_id=found.gazetteer_id
+        )
+        companies[found.name] = company
+        session.add(
+            ArticleCompany(
+                article_id=article.id,
+                company_id=company.id,
+                mentions=found.mentions,
+                salient=found.salient,
+                surface_forms=list(found.aliases),
+            )
+        )
+
+    def company_id(name: str | None) -> int | None:
+        return companies[name].id if name in companies else None
+
+    for person in facts.people:
+        session.add(
+            ArticlePerson(
+                article_id=article.id,
+                name=person.name[:300],
+                role=person.role,
+                company_id=company_id(person.organization),
+            )
+        )
+    for amount in facts.amounts:
+        session.add(
+            ArticleAmount(
+                article_id=article.id,
+                text=amount.text[:200],
+                value=amount.value,
+                currency=amount.currency,
+                company_id=company_id(amount.company),
+                sentence=amount.sentence,
+            )
+        )
+    for position, fact in enumerate(facts.facts):
+        session.add(
+            Fact(
+                article_id=article.id,
+                position=position,
+                kind=fact.kind,
+                company_id=company_id(fact.company),
+                amount_value=fact.amount.value if fact.amount else None,
+                amount_currency=fact.amount.currency if fact.amount else None,
+                place=fact.place,
+                date=date.fromisoformat(fact.date) if fact.date else None,
+                sentence=fact.sentence,
+            )
+        )
+    article.key_points = list(facts.key_points)
+    article.places = list(facts.places)
+    article.extraction_notes = list(facts.notes)
+    article.extracted_at = now
+    article.extractor_version = version
+    session.flush()
+
+
+def articles_to_extract(session: Session, *, limit: int) -> list[Article]:
+    """Articles whose facts have not been extracted yet, oldest first."""
+    query = select(Article).where(Article.extracted_at.is_(None)).order_by(Article.id).limit(limit)
+    return list(session.scalars(query))
+
+
+def mark_all_for_extraction(session: Session) -> int:
+    """Queue every article for extraction again (after the extractor improved)."""
+    result = session.execute(update(Article).values(extracted_at=None))
+    return result.rowcount or 0
