@@ -60,6 +60,8 @@ def _restates(sentence: Span, previous: FoundAmount, span: Span) -> bool:
 
 
 def _owner(span: Span, resolver: Resolver) -> str | None:
+    if owner := _owner_by_noun(span, resolver):
+        return owner
     verb = _governing_verb(span.root)
     for _ in range(4):  # the amount's verb, then the verbs it hangs from ("plans to invest $X")
         if verb is None:
@@ -69,6 +71,10 @@ def _owner(span: Span, resolver: Resolver) -> str | None:
         if verb.dep_ not in ("xcomp", "ccomp", "advcl", "conj") or verb.head is verb:
             break
         verb = _governing_verb(verb.head)
+    root = span.sent.root
+    for child in root.children:
+        if child.dep_ in _SUBJECT and (owner := resolver.company_of(child)):
+            return owner  # the sentence is about this company
     before = [t for t in span.sent if t.i < span.start]
     for token in reversed(before):
         if owner := resolver.company_at(token.i):
@@ -76,6 +82,28 @@ def _owner(span: Span, resolver: Resolver) -> str | None:
     for token in reversed(before):
         if is_reference(token):
             return resolver.resolve(token.i)
+    return None
+
+
+def _owner_by_noun(span: Span, resolver: Resolver) -> str | None:
+    """ "a $6.6 billion grant for TSMC", "state aid of €920 million for Infineon's plant", "a Rs 2,000
+    crore line by Kaveri Semicon": the thing the amount measures says whose it is."""
+    noun = span.root
+    for _ in range(4):
+        for child in noun.children:
+            if span.start <= child.i < span.end:
+                continue
+            if child.dep_ == "prep" and child.lower_ in ("for", "to", "by"):
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj" and (owner := resolver.company_of(grandchild)):
+                        return owner
+            if child.dep_ == "poss" and (owner := resolver.company_of(child)):
+                return owner
+        if noun.head is noun or noun.pos_ in ("VERB", "AUX"):
+            return None
+        noun = noun.head
+        if noun.pos_ in ("VERB", "AUX"):
+            return None
     return None
 
 
@@ -88,7 +116,7 @@ def _owner_by_grammar(verb: Token, span: Span, resolver: Resolver) -> str | None
             continue
         if child.dep_ in _RECIPIENT and (owner := resolver.company_at(child.i)):
             return owner
-        if child.dep_ == "prep" and child.lower_ in ("to", "for"):
+        if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for"):
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj" and (owner := resolver.company_at(grandchild.i)):
                     return owner

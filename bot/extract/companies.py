@@ -7,174 +7,50 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.layout import Layout
+from bot.extract.normalize_money import find_money
 from bot.extract.normalize_places import normalize_place
 
 _LEGAL_SUFFIX = re.compile(
     r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|LLC|L\.L\.C|PLC|plc|AG|SA|S\.A|NV|"
-    r"N\.V|GmbH|SE|Oy|AB|ASA|K\.K|Pte|Bhd|S\.p\.A|SpA)\.?)+$"
+    r"N\.V|GmbH|SE|Oy|AB|ASA|K\.K|Pte|Pvt|Private|Bhd|S\.p\.A|SpA)\.?)+$"
 )
 # Words that make an organisation something other than a company.
-_NOT_COMPANY_WORDS = {
-    "department",
-    "ministry",
-    "commission",
-    "agency",
-    "administration",
-    "bureau",
-    "council",
-    "parliament",
-    "congress",
-    "senate",
-    "court",
-    "government",
-    "authority",
-    "committee",
-    "police",
-    "army",
-    "navy",
-    "party",
-    "assembly",
-    "cabinet",
-    "reserve",
-    "treasury",
-    "pentagon",
-    "kremlin",
-    "legislature",
-    "yuan",
-    "embassy",
-    "consulate",
-    "municipality",
-    "province",
-    "republic",
-    "kingdom",
-    "nations",
-    "university",
-    "college",
-    "institute",
-    "school",
-    "academy",
-    "hospital",
-    "museum",
-    "foundation",
-    "association",
-    "society",
-    "chamber",
-    "federation",
-    "club",
-    "league",
-    "team",
-    "office",
-    "union",
-    "tribunal",
-    "forces",
-    "guard",
-    "ministries",
-    "organisation",
-    "organization",
-    "secretariat",
-    "fund",
-    "bank of",
-    "commerce",
-    "white",
-    "house",
-}
-_LAW_WORDS = {
-    "act",
-    "bill",
-    "law",
-    "treaty",
-    "accord",
-    "agreement",
-    "directive",
-    "regulation",
-    "protocol",
-    "code",
-}
-PUBLICATIONS = {
-    "reuters",
-    "bloomberg",
-    "bloomberg news",
-    "nikkei",
-    "nikkei asia",
-    "financial times",
-    "ft",
-    "wall street journal",
-    "the wall street journal",
-    "wsj",
-    "cnbc",
-    "cnn",
-    "bbc",
-    "associated press",
-    "ap",
-    "afp",
-    "xinhua",
-    "focus taiwan",
-    "digitimes",
-    "taipei times",
-    "south china morning post",
-    "scmp",
-    "new york times",
-    "the new york times",
-    "washington post",
-    "the guardian",
-    "guardian",
-    "economist",
-    "the economist",
-    "forbes",
-    "fortune",
-    "techcrunch",
-    "the verge",
-    "wired",
-    "yonhap",
-    "kyodo",
-    "central news agency",
-    "cna",
-    "business times",
-    "straits times",
-    "the straits times",
-    "handelsblatt",
-    "le monde",
-    "les echos",
-    "wikinews",
-    "wikipedia",
-    "the information",
-    "axios",
-    "politico",
-    "economic daily news",
-    "commercial times",
-    "united daily news",
-    "liberty times",
-    "nikkei shimbun",
-    "korea herald",
-    "korea times",
-    "the korea herald",
-    "caixin",
-    "global times",
-    "china daily",
-}
-_ACRONYM_STOPLIST = {
-    "AI",
-    "CEO",
-    "CFO",
-    "CTO",
-    "COO",
-    "GDP",
-    "EV",
-    "EVS",
-    "IPO",
-    "R&D",
-    "ESG",
-    "NT",
-    "USD",
-    "HPC",
-    "IT",
-    "PC",
-    "PCS",
-}
+_NOT_COMPANY_WORDS = frozenset(
+    """department ministry ministries commission agency administration bureau council parliament congress
+    senate court tribunal government authority committee police army navy forces guard party assembly
+    cabinet reserve treasury pentagon kremlin legislature yuan embassy consulate municipality province
+    republic kingdom nations university college institute school academy hospital museum foundation
+    association society chamber federation club league team office union organisation organization
+    secretariat fund commerce board mission programme program initiative scheme facility parks federal
+    exchange""".split()
+)
+_LAW_WORDS = frozenset("act bill law treaty accord agreement directive regulation protocol code".split())
+# News outlets and data providers quoted as sources, and trade shows: named like companies, but the
+# article is never about them as companies.
+PUBLICATIONS = frozenset(
+    name.strip().casefold()
+    for name in """Reuters, Bloomberg, Bloomberg News, Nikkei, Nikkei Asia, Financial Times, FT, Wall Street Journal,
+    The Wall Street Journal, WSJ, CNBC, CNN, BBC, Associated Press, AP, AFP, Xinhua, Focus Taiwan, DigiTimes,
+    Taipei Times, South China Morning Post, SCMP, New York Times, The New York Times, Washington Post,
+    The Guardian, Guardian, Economist, The Economist, Forbes, Fortune, TechCrunch, The Verge, Wired, Yonhap,
+    Kyodo, Central News Agency, CNA, Business Times, Straits Times, The Straits Times, Handelsblatt, Le Monde,
+    Les Echos, Wikinews, Wikipedia, The Information, Axios, Politico, Economic Daily News, Commercial Times,
+    United Daily News, Liberty Times, Nikkei Shimbun, Korea Herald, The Korea Herald, Korea Times, Caixin,
+    Global Times, China Daily, PitchBook, Crunchbase, Computex, CES, MWC, SEMICON, SEMICON West, SEMICON Taiwan, Hot Chips,
+    GTC, WWDC, Davos""".split(",")
+)
+_ACRONYM_STOPLIST = frozenset(
+    """AI CEO CFO CTO COO GDP EV EVS IPO R&D ESG NT USD HPC IT PC PCS HBM DRAM NAND SRAM GPU GPUS CPU CPUS ASIC
+    NASDAQ NYSE TWSE TPEX KOSPI LSE SEC FTC DOJ WTO OECD IMF UN EU""".split()
+)
+
+
+_GOVERNMENT_TITLES = frozenset("minister secretary governor mayor senator commissioner ambassador".split())
+_LOCATIVE = frozenset("in at near outside from for".split())
 
 
 @dataclass
@@ -214,18 +90,34 @@ def _is_junk(span: Span, surface: str, layout: Layout, not_companies: set[str]) 
     """Rules that keep non-companies out of the NER's organisations (gazetteer matches skip them)."""
     lowered = surface.casefold()
     words = lowered.replace(".", " ").split()
-    if not words or len(surface) > 60 or not re.search(r"[A-Za-z]", surface):
+    if not words or len(surface) > 60 or not re.search(r"[A-Za-z]", surface) or find_money(surface):
         return True
     if lowered in not_companies or lowered in PUBLICATIONS or surface.upper() in _ACRONYM_STOPLIST:
         return True
     if any(w in _NOT_COMPANY_WORDS for w in words) or words[-1] in _LAW_WORDS:
         return True
-    if surface == surface.lower():  # "the company", "apple" the fruit
+    if not surface[0].isupper() and not surface[0].isdigit():  # "the company", "apple", "iPhones"
         return True
     # Title-case headline fragments ("Considers U.S. Investment") carry a verb; companies do not.
     if any(t.tag_ in ("VBZ", "VBD", "VBP", "MD") or t.pos_ == "VERB" for t in span if t.text[:1].isupper()):
         return True
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.lower_ in _GOVERNMENT_TITLES:  # "Federal Resources Minister X"
+        return True
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lower_ in _LOCATIVE and _followed_by_place(span):
+        return True  # "a plant in Clay, New York"
     return normalize_place(surface) is not None and _is_known_place(surface, layout)
+
+
+def _followed_by_place(span: Span) -> bool:
+    doc = span.doc
+    return (
+        span.end + 1 < len(doc)
+        and doc[span.end].text == ","
+        and doc[span.end + 1].ent_type_ in ("GPE", "LOC")
+    )
 
 
 def _is_known_place(surface: str, layout: Layout) -> bool:
@@ -264,7 +156,9 @@ def find_companies(
         else:
             pending.append((span, surface))
 
-    body_names = [canonical_name(surface) for span, surface in pending if not layout.in_title(span.start)]
+    body = {
+        canonical_name(surface).casefold() for span, surface in pending if not layout.in_title(span.start)
+    }
     for span, surface in pending:
         known = gazetteer.lookup(surface) or gazetteer.lookup(canonical_name(surface))
         if known is not None:
@@ -274,16 +168,101 @@ def find_companies(
             continue
         name = canonical_name(surface)
         key = _merge_key(name, records) or name
-        if (
-            key not in records
-            and layout.in_title(span.start)
-            and not any(_same_company(name, b) for b in body_names)
-        ):
+        if key not in records and layout.in_title(span.start) and name.casefold() not in body:
             continue  # unknown and only in the headline: a title-case fragment, not a company
         _add(records, key, records[key].name if key in records else name, None, surface, span, layout)
 
-    ordered = sorted(records.values(), key=lambda r: min(m.start for m in r.mentions))
-    return ordered
+    for span in _with_legal_suffix(doc, records):
+        surface = span.text
+        name = canonical_name(surface)
+        key = _merge_key(name, records) or name
+        _add(records, key, records[key].name if key in records else name, None, surface, span, layout)
+    _find_more_mentions(layout, records)
+    for key in [
+        k
+        for k, r in records.items()
+        if r.gazetteer_id is None and all(_is_located(m, doc) for m in r.mentions)
+    ]:
+        del records[key]  # only ever "in X": a place the NER took for an organisation
+    return sorted(records.values(), key=lambda r: min(m.start for m in r.mentions))
+
+
+def _is_located(mention: Mention, doc: Doc) -> bool:
+    return mention.start > 0 and doc[mention.start - 1].lower_ in ("in", "near", "outside")
+
+
+_SUFFIX_TOKENS = frozenset(
+    "ltd ltd. inc inc. corp corp. llc plc gmbh pvt pte co. limited corporation".split()
+)
+
+
+def _with_legal_suffix(doc: Doc, records: dict[str, CompanyRecord]) -> list[Span]:
+    """Names the NER missed or took for a person that a legal suffix marks as companies
+    ("Pilbara Gallium Ltd.", "Kaveri Semicon Pvt Ltd")."""
+    taken = {i for r in records.values() for m in r.mentions for i in range(m.start, m.end)}
+    found = []
+    for token in doc:
+        if token.lower_ not in _SUFFIX_TOKENS or token.i in taken:
+            continue
+        start = token.i
+        while start > 0 and start > token.i - 5:
+            previous = doc[start - 1]
+            if previous.i in taken or not (previous.text[:1].isupper() or previous.lower_ in _SUFFIX_TOKENS):
+                break
+            if previous.is_sent_start and previous.lower_ in ("the", "a"):
+                break
+            start -= 1
+        end = token.i + 1
+        while end < len(doc) and doc[end].lower_ in _SUFFIX_TOKENS:
+            end += 1
+        words = {t.lower_ for t in doc[start : token.i]}
+        if (
+            start < token.i
+            and doc[start].ent_type_ not in ("GPE", "NORP", "DATE", "MONEY")
+            and not words & _NOT_COMPANY_WORDS
+        ):
+            found.append(doc[start:end])
+            taken.update(range(start, end))
+    return found
+
+
+# First words that do not name a company on their own ("Global" Foundries, "Taiwan" Mask).
+_GENERIC_FIRST_WORDS = frozenset(
+    """global united national general international first new advanced american asia asian pacific china
+    chinese taiwan japan japanese korea korean india indian european europe north south east west western
+    eastern northern southern digital applied micro semiconductor technology systems power royal great
+    central federal state city""".split()
+)
+
+
+def _find_more_mentions(layout: Layout, records: dict[str, CompanyRecord]) -> None:
+    """Mentions of an unknown company the NER missed, such as "Lumora" for "Lumora Photonics" after
+    it was named in full (known companies are all found by the gazetteer matcher)."""
+    doc = layout.doc
+    taken = {i for r in records.values() for m in r.mentions for i in range(m.start, m.end)}
+    for record in list(records.values()):
+        if record.gazetteer_id is not None:
+            continue
+        forms = {tuple(a.split()) for a in record.aliases} | {tuple(record.name.split())}
+        first_word = record.name.split()[0]
+        if (
+            len(record.name.split()) > 1
+            and len(first_word) > 3
+            and first_word.casefold() not in _GENERIC_FIRST_WORDS
+            and normalize_place(first_word) in (None, first_word)
+            and not _is_known_place(first_word, layout)
+        ):
+            forms.add((first_word,))
+        for token in doc:
+            if token.i in taken:
+                continue
+            for form in forms:
+                end = token.i + len(form)
+                if end <= len(doc) and all(doc[token.i + n].text == w for n, w in enumerate(form)):
+                    span = doc[token.i : end]
+                    _add(records, record.key, record.name, None, span.text, span, layout)
+                    taken.update(range(token.i, end))
+                    break
 
 
 def _add(

@@ -1,5 +1,5 @@
 """The company gazetteer (`seeds/companies.jsonl`): canonical names, aliases and tickers of the
-companies we know, as EntityRuler patterns and as a lookup table.
+companies we know, as phrases for the matcher (`nlp.CompanyMatcher`) and as a lookup table.
 
 Matching rules: a one-word alias or a ticker matches only as written ("ASE" is not "ase", and never
 part of "ASEAN": spaCy matches whole tokens); longer aliases match in any case.
@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
-
-from spacy.lang.en import English
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "seeds" / "companies.jsonl"
 COMPANY_LABEL = "ORG"
@@ -46,7 +44,8 @@ class KnownCompany:
 
 
 class Gazetteer:
-    def __init__(self, companies: list[KnownCompany]) -> None:
+    def __init__(self, companies: list[KnownCompany], path: Path = DEFAULT_PATH) -> None:
+        self.path = path
         self.companies = companies
         self.by_id = {c.id: c for c in companies}
         self._by_lower: dict[str, KnownCompany] = {}
@@ -55,7 +54,9 @@ class Gazetteer:
                 self._by_lower.setdefault(form.casefold(), company)
 
     @classmethod
+    @lru_cache(maxsize=8)
     def load(cls, path: Path = DEFAULT_PATH) -> Gazetteer:
+        """The gazetteer in `path` (read once per process)."""
         companies = []
         with path.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
@@ -74,27 +75,23 @@ class Gazetteer:
                     )
                 except (ValueError, KeyError) as exc:
                     raise ValueError(f"{path}:{number}: not a gazetteer entry ({exc})") from None
-        return cls(companies)
+        return cls(companies, path)
 
     def lookup(self, name: str) -> KnownCompany | None:
         """The known company with this name, alias or ticker, in any case."""
         return self._by_lower.get(name.strip().casefold())
 
     @cached_property
-    def patterns(self) -> list[dict[str, Any]]:
-        """EntityRuler patterns, each with the company id as its `id`."""
-        tokenizer = English().tokenizer
-        patterns: list[dict[str, Any]] = []
+    def phrases(self) -> list[tuple[str, str, bool]]:
+        """(company id, form, exact case) for every name, alias and usable ticker."""
+        found: list[tuple[str, str, bool]] = []
         seen: set[tuple[str, str]] = set()
         for company in self.companies:
             forms = [company.name, *company.aliases]
             forms += [t for t in company.tickers if len(t) >= 3 and t.upper() not in _TICKER_STOPLIST]
             for form in forms:
-                words = [t.text for t in tokenizer(form)]
-                if not words or (company.id, form) in seen:
-                    continue
-                seen.add((company.id, form))
-                # One word matches as written; a longer name in any case.
-                pattern = [{"ORTH": words[0]}] if len(words) == 1 else [{"LOWER": w.lower()} for w in words]
-                patterns.append({"label": COMPANY_LABEL, "pattern": pattern, "id": company.id})
-        return patterns
+                form = form.strip()
+                if form and (company.id, form) not in seen:
+                    seen.add((company.id, form))
+                    found.append((company.id, form, len(form.split()) == 1))
+        return found

@@ -112,9 +112,14 @@ def find_people(layout: Layout, resolver: Resolver, company_forms: set[str]) -> 
         if span.label_ != "PERSON":
             continue
         name = re.sub(r"\s*[’']s$", "", span.text).strip()
-        if not name or name.casefold() in company_forms or not any(c.isupper() for c in name):
+        if not name or not any(c.isupper() for c in name) or _is_company(name, company_forms):
+            continue
+        if layout.in_title(span.start) or _is_place(span):
             continue
         role, organization = _role(span, resolver)
+        if role is not None and organization is None and _is_company_role(role):
+            # "Chairman Young Liu told analysts ...": the company the article is talking about.
+            organization = resolver.resolve_description(span.start)
         record = _same_person(records, name)
         if record is None:
             records.append(PersonRecord(name, role, organization, span.start))
@@ -126,6 +131,23 @@ def find_people(layout: Layout, resolver: Resolver, company_forms: set[str]) -> 
         elif record.organization is None and organization is not None and role == record.role:
             record.organization = organization
     return records
+
+
+def _is_company(name: str, company_forms: set[str]) -> bool:
+    folded = name.casefold()
+    return folded in company_forms or any(form.startswith(folded + " ") for form in company_forms)
+
+
+_PLACE_NOUNS = {"site", "cluster", "plant", "fab", "campus", "facility", "factory", "park", "complex", "city"}
+
+
+def _is_place(span: Span) -> bool:
+    """ "a fab in Kumamoto", "the Yongin site": places the NER took for people."""
+    doc = span.doc
+    if span.start > 0 and doc[span.start - 1].lower_ in ("in", "near", "at", "outside", "from"):
+        return True
+    root = span.root
+    return root.dep_ == "compound" and root.head.lower_ in _PLACE_NOUNS
 
 
 def _same_person(records: list[PersonRecord], name: str) -> PersonRecord | None:
@@ -151,9 +173,16 @@ def _title_before(span: Span, resolver: Resolver) -> tuple[list[Token], str | No
     """Role words right before the name, in the same noun phrase."""
     doc = span.doc
     index = span.start - 1
-    if index < 0 or not _is_role_head(doc[index]):
+    if index < 0:
+        return [], None
+    token = doc[index]
+    # A role word, or any lowercase common noun right before a name ("weather forecaster Lin").
+    if not (_is_role_head(token) or (token.tag_ == "NN" and token.text.islower() and token.is_alpha)):
         return [], None
     tokens, organization = _walk_left(doc, index, resolver, span.sent.start)
+    after = span.end
+    if organization is None and after + 1 < len(doc) and doc[after].lower_ in ("of", "at"):
+        organization = resolver.company_at(after + 1)  # "analyst Sun Wei of Ridgeline Research"
     return tokens, organization
 
 
@@ -204,7 +233,10 @@ def _apposition_after(span: Span, resolver: Resolver) -> tuple[list[Token], str 
     role: list[Token] = []
     while index < len(doc) and len(role) < 6:
         token = doc[index]
-        if token.pos_ in _STOP_POS and token.lower_ not in ("vice",):
+        joins_roles = (
+            token.lower_ == "and" and index + 1 < len(doc) and doc[index + 1].pos_ in ("NOUN", "ADJ", "PROPN")
+        )
+        if token.pos_ in _STOP_POS and token.lower_ not in ("vice",) and not joins_roles:
             break
         if resolver.company_at(token.i):
             organization = organization or resolver.company_at(token.i)
@@ -255,6 +287,16 @@ def _walk_left(doc: Span, head: int, resolver: Resolver, floor: int) -> tuple[li
         if organization is None and is_reference(doc[before]):
             organization = resolver.resolve(before)
     return tokens, organization
+
+
+_COMPANY_ROLES = re.compile(
+    r"\b(?:chairman|chairwoman|chairperson|ceo|cfo|coo|cto|cio|chief|founder|co-founder|cofounder|"
+    r"spokesperson|spokesman|spokeswoman|vice president|general manager|managing director|treasurer)\b"
+)
+
+
+def _is_company_role(role: str) -> bool:
+    return bool(_COMPANY_ROLES.search(role))
 
 
 def _is_role_head(token: Token) -> bool:

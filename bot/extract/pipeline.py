@@ -42,7 +42,7 @@ class ArticleText:
 class Extractor:
     def __init__(self, model: str = DEFAULT_MODEL, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or Gazetteer.load()
-        self.nlp = build_nlp(model, self.gazetteer)
+        self.nlp = build_nlp(model, self.gazetteer.path)
 
     def extract(self, article: ArticleText) -> ArticleFacts:
         return next(self.extract_many([article]))

@@ -55,16 +55,23 @@ COMPANY_NOUNS = {
 }
 PRONOUNS = {"it", "its", "itself"}
 _SUBJECT = {"nsubj", "nsubjpass"}
+_DEMONSTRATIVES = {"this", "that", "these", "those", "such"}
 
 
 def is_reference(token: Token) -> bool:
-    """A pronoun or a definite description ("the company", "the Taiwanese chipmaker") for a company."""
+    """A pronoun or a definite description for a company: "the company", "the Taiwanese chipmaker",
+    "the world's largest contract chipmaker", "China's largest foundry"."""
     lowered = token.lower_
     if lowered in PRONOUNS:
         return True
     if lowered not in COMPANY_NOUNS or token.pos_ not in ("NOUN", "PROPN"):
         return False
-    return any(child.dep_ == "det" and child.lower_ in ("the", "this", "that") for child in token.children)
+    for child in token.children:
+        if child.dep_ == "det" and child.lower_ in ("the", "this", "that"):
+            return True
+        if child.dep_ == "poss" and (child.lower_ == "world" or child.ent_type_ in ("GPE", "LOC")):
+            return True
+    return False
 
 
 def is_subject(mention: Mention, layout: Layout) -> bool:
@@ -94,7 +101,7 @@ class Resolver:
                 return mention.key
         return None
 
-    def resolve(self, token_index: int) -> str | None:
+    def resolve(self, token_index: int, *, pronoun: bool | None = None) -> str | None:
         layout = self.layout
         sentence = layout.sentence_index(token_index)
         paragraph = layout.paragraph_of[sentence]
@@ -109,14 +116,22 @@ class Resolver:
                 return found
         following = sentence + 1
         same_paragraph = following < len(layout.sentences) and layout.paragraph_of[following] == paragraph
-        if same_paragraph and (mentions := self.by_sentence.get(following)):
+        # Forward only when the next sentence carries the topic on ("This initiative ...").
+        continues = same_paragraph and layout.sentences[following][0].lower_ in _DEMONSTRATIVES
+        if continues and (mentions := self.by_sentence.get(following)):
             return mentions[0].key
-        if layout.doc[token_index].lower_ in PRONOUNS:
+        if pronoun is None:
+            pronoun = layout.doc[token_index].lower_ in PRONOUNS
+        if pronoun:
             return None  # a pronoun does not reach across paragraphs
         for index in range(sentence - 1, -1, -1):  # earlier paragraphs, the headline last
             if found := self._main_company(index):
                 return found
         return None
+
+    def resolve_description(self, token_index: int) -> str | None:
+        """What "the company" would point to if it stood at this token."""
+        return self.resolve(token_index, pronoun=False)
 
     def _main_company(self, sentence: int) -> str | None:
         mentions = self.by_sentence.get(sentence)
@@ -138,6 +153,11 @@ class Resolver:
                     return self.resolve(child.i)
             if child.dep_ in ("compound", "appos") and (owner := self.company_at(child.i)):
                 return owner
+            if child.dep_ == "prep" and child.lower_ in ("at", "of", "from", "by"):
+                # "revenue at China's largest chipmaker", "a plant by Kaveri Semicon"
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj" and (owner := self.company_of(grandchild)):
+                        return owner
         if is_reference(token):
             return self.resolve(token.i)
         return None

@@ -207,7 +207,9 @@ def score_article(name: str, gold: dict[str, Any], got: dict[str, Any], report: 
         if match["kind"] == fact["kind"] and _fold(match["company"]) == _fold(fact["company"]):
             report.fact_kind_company.right += 1
         else:
-            miss(f"{name}: fact is [{fact['kind']}] {fact['company']}, got [{match['kind']}] {match['company']}")
+            miss(
+                f"{name}: fact is [{fact['kind']}] {fact['company']}, got [{match['kind']}] {match['company']}"
+            )
 
     gold_points, got_points = {_fold(k) for k in gold["key_points"]}, {_fold(k) for k in got["key_points"]}
     report.key_points.gold += len(gold_points)
