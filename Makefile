@@ -10,6 +10,8 @@ help:
 	@echo "make run    set up, migrate and start the bot (terminal mode without TELEGRAM_BOT_TOKEN)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   ruff"
+	@echo "make eval   extraction quality against tests/eval (precision and recall per field)"
+	@echo "make bench  extraction throughput against plain spaCy on the Wikinews corpus"
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml (needs the network)"
 
 $(BIN)/python:
@@ -29,8 +31,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot storage tests
-	$(BIN)/ruff format --check bot storage tests
+	$(BIN)/ruff check bot storage tests benchmarks
+	$(BIN)/ruff format --check bot storage tests benchmarks
+
+eval: $(STAMP)
+	$(BIN)/python -m tests.eval.score
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.extraction_speed
 
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv

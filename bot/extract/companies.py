@@ -14,6 +14,10 @@ from bot.extract.layout import Layout
 from bot.extract.normalize_money import find_money
 from bot.extract.normalize_places import normalize_place
 
+_COMPANY_NOUNS = frozenset(
+    "company firm chipmaker maker manufacturer supplier startup start-up group foundry producer vendor".split()
+)
+
 _LEGAL_SUFFIX = re.compile(
     r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|LLC|L\.L\.C|PLC|plc|AG|SA|S\.A|NV|"
     r"N\.V|GmbH|SE|Oy|AB|ASA|K\.K|Pte|Pvt|Private|Bhd|S\.p\.A|SpA)\.?)+$"
@@ -26,7 +30,8 @@ _NOT_COMPANY_WORDS = frozenset(
     republic kingdom nations university college institute school academy hospital museum foundation
     association society chamber federation club league team office union organisation organization
     secretariat fund commerce board mission programme program initiative scheme facility parks federal
-    exchange""".split()
+    exchange house white state hill constitution caucus conference legislatures guards force center centre
+    centers service services station security""".split()
 )
 _LAW_WORDS = frozenset("act bill law treaty accord agreement directive regulation protocol code".split())
 # News outlets and data providers quoted as sources, and trade shows: named like companies, but the
@@ -40,12 +45,14 @@ PUBLICATIONS = frozenset(
     Kyodo, Central News Agency, CNA, Business Times, Straits Times, The Straits Times, Handelsblatt, Le Monde,
     Les Echos, Wikinews, Wikipedia, The Information, Axios, Politico, Economic Daily News, Commercial Times,
     United Daily News, Liberty Times, Nikkei Shimbun, Korea Herald, The Korea Herald, Korea Times, Caixin,
-    Global Times, China Daily, PitchBook, Crunchbase, Computex, CES, MWC, SEMICON, SEMICON West, SEMICON Taiwan, Hot Chips,
+    Global Times, China Daily, NBC, NBC News, ABC, ABC News, CBS, CBS News, NPR, Fox News, MSNBC,
+    Al Jazeera, Sky News, USA Today, Time, CCTV, Agence France-Presse, Deutsche Welle, DW, RTE, RT, TASS,
+    PitchBook, Crunchbase, Computex, CES, MWC, SEMICON, SEMICON West, SEMICON Taiwan, Hot Chips,
     GTC, WWDC, Davos""".split(",")
 )
 _ACRONYM_STOPLIST = frozenset(
     """AI CEO CFO CTO COO GDP EV EVS IPO R&D ESG NT USD HPC IT PC PCS HBM DRAM NAND SRAM GPU GPUS CPU CPUS ASIC
-    NASDAQ NYSE TWSE TPEX KOSPI LSE SEC FTC DOJ WTO OECD IMF UN EU""".split()
+    NASDAQ NYSE TWSE TPEX KOSPI LSE SEC FTC DOJ WTO OECD IMF UN EU UTC GMT ISIS LGBT COVID COVID-19""".split()
 )
 
 
@@ -98,6 +105,12 @@ def _is_junk(span: Span, surface: str, layout: Layout, not_companies: set[str]) 
         return True
     if not surface[0].isupper() and not surface[0].isdigit():  # "the company", "apple", "iPhones"
         return True
+    if re.fullmatch(r"[A-Z]{2,6}", surface) and not _described_as_company(span):
+        return True  # an unknown acronym is far more often an agency or a group than a company
+    if re.search(r"\d", surface) and "-" in surface:  # "COVID-19", "SARS-CoV-2"
+        return True
+    if any(w in not_companies for w in words[:-1] + words[1:]) and len(words) > 1:
+        return True  # "Vermont Bernie Sanders": a place and a person run together
     # Title-case headline fragments ("Considers U.S. Investment") carry a verb; companies do not.
     if any(t.tag_ in ("VBZ", "VBD", "VBP", "MD") or t.pos_ == "VERB" for t in span if t.text[:1].isupper()):
         return True
@@ -109,6 +122,15 @@ def _is_junk(span: Span, surface: str, layout: Layout, not_companies: set[str]) 
     if before is not None and before.lower_ in _LOCATIVE and _followed_by_place(span):
         return True  # "a plant in Clay, New York"
     return normalize_place(surface) is not None and _is_known_place(surface, layout)
+
+
+def _described_as_company(span: Span) -> bool:
+    """"XYZ Corp.", "XYZ, a chipmaker", "XYZ Inc said"."""
+    doc = span.doc
+    after = doc[span.end : span.end + 4]
+    if after and after[0].lower_ in _SUFFIX_TOKENS:
+        return True
+    return any(t.lower_ in _COMPANY_NOUNS for t in after[1:]) and after[0].text == ","
 
 
 def _followed_by_place(span: Span) -> bool:
@@ -151,6 +173,8 @@ def find_companies(
             continue
         surface = _clean_surface(span)
         if span.ent_id_ and span.ent_id_ in gazetteer.by_id:
+            if _is_common_word_use(span):
+                continue
             known = gazetteer.by_id[span.ent_id_]
             _add(records, known.id, known.name, known.id, surface, span, layout)
         else:
@@ -172,6 +196,8 @@ def find_companies(
             continue  # unknown and only in the headline: a title-case fragment, not a company
         _add(records, key, records[key].name if key in records else name, None, surface, span, layout)
 
+    for key in [k for k, r in records.items() if _only_in_title_as_a_word(r, layout)]:
+        del records[key]
     for span in _with_legal_suffix(doc, records):
         surface = span.text
         name = canonical_name(surface)
@@ -185,6 +211,24 @@ def find_companies(
     ]:
         del records[key]  # only ever "in X": a place the NER took for an organisation
     return sorted(records.values(), key=lambda r: min(m.start for m in r.mentions))
+
+
+# Nouns after a company name that show it was the ordinary word: "Apple growers", "the Amazon basin".
+_NATURE_NOUNS = frozenset(
+    """grower growers orchard orchards farmer farmers farm farms tree trees harvest harvests juice pie crop
+    crops river basin rainforest forest jungle delta region peel blossom blossoms cider varieties""".split()
+)
+
+
+def _is_common_word_use(span: Span) -> bool:
+    doc = span.doc
+    return len(span) == 1 and span.end < len(doc) and doc[span.end].lower_ in _NATURE_NOUNS
+
+
+def _only_in_title_as_a_word(record: CompanyRecord, layout: Layout) -> bool:
+    """A one-word name like "Apple" that only a Title Case headline has: the body never names the
+    company, so the headline used the ordinary word."""
+    return all(layout.in_title(m.start) and " " not in m.surface and not m.surface.isupper() for m in record.mentions)
 
 
 def _is_located(mention: Mention, doc: Doc) -> bool:

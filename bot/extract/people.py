@@ -177,7 +177,7 @@ def _title_before(span: Span, resolver: Resolver) -> tuple[list[Token], str | No
         return [], None
     token = doc[index]
     # A role word, or any lowercase common noun right before a name ("weather forecaster Lin").
-    if not (_is_role_head(token) or (token.tag_ == "NN" and token.text.islower() and token.is_alpha)):
+    if not (_is_role_head(token) or _is_agent_noun(token)):
         return [], None
     tokens, organization = _walk_left(doc, index, resolver, span.sent.start)
     after = span.end
@@ -299,6 +299,14 @@ def _is_company_role(role: str) -> bool:
     return bool(_COMPANY_ROLES.search(role))
 
 
+_AGENT = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|man|woman)$")
+
+
+def _is_agent_noun(token: Token) -> bool:
+    """A lowercase common noun for a person by what they do: forecaster, runner, herpetologist."""
+    return token.tag_ == "NN" and token.text.islower() and token.is_alpha and bool(_AGENT.search(token.text))
+
+
 def _is_role_head(token: Token) -> bool:
     return token.lower_ in ROLE_HEADS or token.lower_.rstrip("s") in ROLE_HEADS
 
@@ -307,5 +315,7 @@ def _normalize_role(tokens: list[Token]) -> str | None:
     words = [
         t.lower_ for t in tokens if t.ent_type_ not in ("GPE", "NORP") and t.lower_ not in ("the", "a", "an")
     ]
+    while words and words[-1] in _LINKS:  # "governor of" when the rest is a place
+        words.pop()
     role = " ".join(words).replace(" - ", "-").strip()
     return role or None

@@ -63,7 +63,7 @@ def _document_text(article: ArticleText) -> tuple[str, list[str]]:
     if len(body) > MAX_CHARS:
         cut = body.rfind("\n\n", 0, MAX_CHARS)
         cut = cut if cut > MAX_CHARS // 2 else MAX_CHARS
-        notes.append(f"text cut: read the first {cut:,} of {len(body):,} characters")
+        notes.append(f"text cut: read the first {cut:,} of {len(article.text):,} characters")
         body = body[:cut]
     title = " ".join(article.title.split())[:1000] or "(untitled)"
     return f"{title}\n\n{body}", notes
