@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import trafilatura
 
 from bot.ingest.models import ArticleDraft, NoArticleText
-from bot.ingest.text import MIN_ARTICLE_WORDS, clean, drop_repeats, parse_date, word_count
+from bot.ingest.text import MIN_ARTICLE_WORDS, clean, drop_repeats, parse_date, split_dateline, word_count
 
 
 def extract_article(html: str | bytes, url: str | None) -> ArticleDraft:
@@ -23,6 +23,8 @@ def extract_article(html: str | bytes, url: str | None) -> ArticleDraft:
     dateline = parse_date(paragraphs[0]) if paragraphs else None
     if dateline is not None:
         paragraphs.pop(0)
+    elif paragraphs:
+        dateline, paragraphs[0] = split_dateline(paragraphs[0])
     text = "\n\n".join(paragraphs)
     words = word_count(text)
     if words < MIN_ARTICLE_WORDS:

@@ -103,6 +103,26 @@ def parse_date(line: str) -> datetime | None:
     return None
 
 
+_INLINE_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'’-]{1,40}(?:,\s+[A-Z][A-Za-z .'’-]{1,30})?),\s+"
+    r"(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4})\s*(?:[-–—]+|:)\s+"
+)
+
+
+def split_dateline(paragraph: str) -> tuple[datetime | None, str]:
+    """"TAIPEI, May 14, 2025 - Foxconn said ..." -> (2025-05-14, "Foxconn said ...")."""
+    match = _INLINE_DATELINE.match(paragraph)
+    if not match:
+        return None, paragraph
+    text = match.group("date").replace(".", "").replace("Sept ", "Sep ")
+    for fmt in ("%b %d, %Y", "%B %d, %Y"):
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=UTC), paragraph[match.end() :]
+        except ValueError:
+            continue
+    return None, paragraph
+
+
 def word_count(text: str) -> int:
     return len(text.split())
 
@@ -139,6 +159,11 @@ def parse_plain_text(raw: str, *, headline: str | None = None) -> ParsedText:
             paragraphs.pop(0)
         elif title is None and len(paragraphs) > 1 and _looks_like_headline(paragraphs[0]):
             title = paragraphs.pop(0)
+    if paragraphs:
+        dateline, rest = split_dateline(paragraphs[0])
+        if dateline is not None:
+            published = published or dateline
+            paragraphs[0] = rest
     if title is None and paragraphs:
         title = first_sentence(paragraphs[0])
     return ParsedText(title=title, paragraphs=paragraphs, source_name=source_name, published_at=published)
