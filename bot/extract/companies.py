@@ -125,7 +125,7 @@ def _is_junk(span: Span, surface: str, layout: Layout, not_companies: set[str]) 
 
 
 def _described_as_company(span: Span) -> bool:
-    """"XYZ Corp.", "XYZ, a chipmaker", "XYZ Inc said"."""
+    """ "XYZ Corp.", "XYZ, a chipmaker", "XYZ Inc said"."""
     doc = span.doc
     after = doc[span.end : span.end + 4]
     if after and after[0].lower_ in _SUFFIX_TOKENS:
@@ -228,7 +228,9 @@ def _is_common_word_use(span: Span) -> bool:
 def _only_in_title_as_a_word(record: CompanyRecord, layout: Layout) -> bool:
     """A one-word name like "Apple" that only a Title Case headline has: the body never names the
     company, so the headline used the ordinary word."""
-    return all(layout.in_title(m.start) and " " not in m.surface and not m.surface.isupper() for m in record.mentions)
+    return all(
+        layout.in_title(m.start) and " " not in m.surface and not m.surface.isupper() for m in record.mentions
+    )
 
 
 def _is_located(mention: Mention, doc: Doc) -> bool:
@@ -283,6 +285,7 @@ def _find_more_mentions(layout: Layout, records: dict[str, CompanyRecord]) -> No
     """Mentions of an unknown company the NER missed, such as "Lumora" for "Lumora Photonics" after
     it was named in full (known companies are all found by the gazetteer matcher)."""
     doc = layout.doc
+    words = [token.text for token in doc]
     taken = {i for r in records.values() for m in r.mentions for i in range(m.start, m.end)}
     for record in list(records.values()):
         if record.gazetteer_id is not None:
@@ -297,15 +300,18 @@ def _find_more_mentions(layout: Layout, records: dict[str, CompanyRecord]) -> No
             and not _is_known_place(first_word, layout)
         ):
             forms.add((first_word,))
-        for token in doc:
-            if token.i in taken:
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for form in sorted(forms, key=len, reverse=True):
+            by_first.setdefault(form[0], []).append(form)
+        for start, word in enumerate(words):
+            if start in taken or word not in by_first:
                 continue
-            for form in forms:
-                end = token.i + len(form)
-                if end <= len(doc) and all(doc[token.i + n].text == w for n, w in enumerate(form)):
-                    span = doc[token.i : end]
+            for form in by_first[word]:
+                end = start + len(form)
+                if tuple(words[start:end]) == form and not taken.intersection(range(start, end)):
+                    span = doc[start:end]
                     _add(records, record.key, record.name, None, span.text, span, layout)
-                    taken.update(range(token.i, end))
+                    taken.update(range(start, end))
                     break
 
 

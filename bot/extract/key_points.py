@@ -28,6 +28,10 @@ _REPORTING = {
 
 def key_points(layout: Layout, fact_sentences: set[int], amount_sentences: set[int]) -> list[str]:
     scored: list[tuple[float, int]] = []
+    entities = [0] * len(layout.sentences)
+    for entity in layout.doc.ents:
+        if entity.label_ in _INFORMATIVE:
+            entities[layout.sentence_index(entity.start)] += 1
     body_paragraphs = [p for p in layout.paragraph_of if p > 0]
     first_body = min(body_paragraphs) if body_paragraphs else 1
     for index, sentence in enumerate(layout.sentences):
@@ -37,8 +41,7 @@ def key_points(layout: Layout, fact_sentences: set[int], amount_sentences: set[i
         words = [t for t in sentence if t.is_alpha]
         if len(words) < 6:
             continue
-        entities = sum(1 for e in sentence.ents if e.label_ in _INFORMATIVE)
-        density = entities / math.sqrt(len(words))
+        density = entities[index] / math.sqrt(len(words))
         position = 1.5 / (1 + paragraph - first_body) + (
             0.5 if index == _first_sentence_of(layout, paragraph) else 0
         )
@@ -48,7 +51,7 @@ def key_points(layout: Layout, fact_sentences: set[int], amount_sentences: set[i
         if index in amount_sentences:
             score += 0.6
         root = sentence.root
-        if root.lower_ in _REPORTING and index not in amount_sentences and entities <= 1:
+        if root.lower_ in _REPORTING and index not in amount_sentences and entities[index] <= 1:
             score -= 1.0
         if len(words) > 60:
             score -= 0.5

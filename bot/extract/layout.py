@@ -6,10 +6,13 @@ and paragraph 1 the lead.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
+
+PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 
 @dataclass(frozen=True)
@@ -22,12 +25,8 @@ class Layout:
     @classmethod
     def of(cls, doc: Doc) -> Layout:
         sentences = [s for s in doc.sents if s.text.strip()]
-        breaks = [
-            i
-            for i, token in enumerate(doc)
-            if (token.is_space and "\n" in token.text) or "\n\n" in token.whitespace_
-        ]
-        paragraph_of = [bisect_right(breaks, s.start - 1) for s in sentences]
+        breaks = [m.start() for m in PARAGRAPH_BREAK.finditer(doc.text)]
+        paragraph_of = [bisect_right(breaks, s.start_char) for s in sentences]
         # Renumber so paragraphs are consecutive (several blank tokens may separate two paragraphs).
         order = {p: n for n, p in enumerate(sorted(set(paragraph_of)))}
         return cls(doc, sentences, [order[p] for p in paragraph_of], [s.start for s in sentences])

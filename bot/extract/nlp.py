@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from bot.extract.gazetteer import COMPANY_LABEL, DEFAULT_PATH, Gazetteer
+from bot.extract.layout import PARAGRAPH_BREAK
 
 # What extraction reads: POS tags, the dependency parse and entities. Lemmas are never used.
 UNUSED_COMPONENTS = ("lemmatizer",)
@@ -26,9 +27,10 @@ class ModelNotInstalled(Exception):
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A blank line ends a sentence: headlines and datelines have no final period."""
-    for token in doc[:-1]:
-        if (token.is_space and "\n" in token.text) or "\n\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
+    for match in PARAGRAPH_BREAK.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None and span.end < len(doc):
+            doc[span.end].is_sent_start = True
     return doc
 
 

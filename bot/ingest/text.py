@@ -110,7 +110,7 @@ _INLINE_DATELINE = re.compile(
 
 
 def split_dateline(paragraph: str) -> tuple[datetime | None, str]:
-    """"TAIPEI, May 14, 2025 - Foxconn said ..." -> (2025-05-14, "Foxconn said ...")."""
+    """ "TAIPEI, May 14, 2025 - Foxconn said ..." -> (2025-05-14, "Foxconn said ...")."""
     match = _INLINE_DATELINE.match(paragraph)
     if not match:
         return None, paragraph
