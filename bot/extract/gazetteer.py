@@ -1,5 +1,5 @@
 """The company gazetteer (`seeds/companies.jsonl`): canonical names, aliases and tickers of the
-companies we know, as phrases for the matcher (`nlp.CompanyMatcher`) and as a lookup table.
+companies we know, as EntityRuler phrase patterns (see `nlp.build_nlp`) and as a lookup table.
 
 Matching rules: a one-word alias or a ticker matches only as written ("ASE" is not "ase", and never
 part of "ASEAN": spaCy matches whole tokens); longer aliases match in any case.
@@ -83,7 +83,8 @@ class Gazetteer:
 
     @cached_property
     def phrases(self) -> list[tuple[str, str, bool]]:
-        """(company id, form, exact case) for every name, alias and usable ticker."""
+        """(company id, form, one word) for every name, alias and usable ticker; one-word forms are
+        matched exactly as written, longer ones in any case."""
         found: list[tuple[str, str, bool]] = []
         seen: set[tuple[str, str]] = set()
         for company in self.companies:

@@ -1,6 +1,6 @@
 """The spaCy pipeline: the configured model, paragraph breaks as sentence boundaries, and the
-company gazetteer matched ahead of the statistical NER (which keeps those entities and predicts
-around them). Loaded once per process."""
+company gazetteer as EntityRulers ahead of the statistical NER (which keeps those entities and
+predicts around them). Loaded once per process."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.tokens import Doc
 
 from bot.extract.gazetteer import COMPANY_LABEL, DEFAULT_PATH, Gazetteer
 from bot.extract.layout import PARAGRAPH_BREAK
@@ -44,47 +42,33 @@ def load_model(name: str) -> Language:
         ) from None
 
 
-class CompanyMatcher:
-    """Known companies as entities, with the gazetteer id as the entity id. Hash lookups
-    (PhraseMatcher): one-word names and tickers as written, longer names in any case."""
-
-    def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
-        exact: dict[str, list[Doc]] = {}
-        folded: dict[str, list[Doc]] = {}
-        for company_id, form, exact_case in gazetteer.phrases:
-            target = exact if exact_case else folded
-            target.setdefault(company_id, []).append(nlp.make_doc(form if exact_case else form.lower()))
-        for company_id, docs in exact.items():
-            self.exact.add(company_id, docs)
-        for company_id, docs in folded.items():
-            self.folded.add(company_id, docs)
-
-    def __call__(self, doc: Doc) -> Doc:
-        spans = [
-            Span(doc, start, end, label=COMPANY_LABEL, span_id=match_id)
-            for matcher in (self.exact, self.folded)
-            for match_id, start, end in matcher(doc)
-        ]
-        if spans:
-            doc.ents = filter_spans([*spans, *doc.ents])
-        return doc
-
-
-@Language.factory("company_matcher", default_config={"gazetteer_path": str(DEFAULT_PATH)})
-def make_company_matcher(nlp: Language, name: str, gazetteer_path: str) -> CompanyMatcher:
-    return CompanyMatcher(nlp, Gazetteer.load(Path(gazetteer_path)))
-
-
 @lru_cache(maxsize=4)
 def build_nlp(model: str, gazetteer_path: Path = DEFAULT_PATH) -> Language:
+    """The model plus two EntityRulers with the gazetteer's names as phrase patterns (hash lookups):
+    names of several words in any case first, so "Samsung Electronics" wins over "Samsung"; then
+    one-word names and tickers exactly as written. The NER keeps what they found."""
     nlp = load_model(model)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("paragraph_breaks", before="parser")
-    nlp.add_pipe(
-        "company_matcher",
-        before="ner" if "ner" in nlp.pipe_names else None,
-        config={"gazetteer_path": str(gazetteer_path)},
+    gazetteer = Gazetteer.load(gazetteer_path)
+    before = "ner" if "ner" in nlp.pipe_names else None
+    any_case = nlp.add_pipe(
+        "entity_ruler", name="companies_any_case", before=before, config={"phrase_matcher_attr": "LOWER"}
     )
+    exact = nlp.add_pipe("entity_ruler", name="companies_exact", before=before)
+    with nlp.select_pipes(enable=[]):  # pattern texts only need the tokenizer
+        any_case.add_patterns(  # type: ignore[attr-defined]
+            [
+                {"label": COMPANY_LABEL, "pattern": form, "id": cid}
+                for cid, form, one_word in gazetteer.phrases
+                if not one_word
+            ]
+        )
+        exact.add_patterns(  # type: ignore[attr-defined]
+            [
+                {"label": COMPANY_LABEL, "pattern": form, "id": cid}
+                for cid, form, one_word in gazetteer.phrases
+                if one_word
+            ]
+        )
     return nlp
