@@ -344,12 +344,22 @@ def test_html_nested_list_keeps_the_outer_item_text():
     [
         ("TAIPEI, May 14, 2025 - Foxconn said profit rose.", "2025-05-14", "Foxconn said profit rose."),
         ("HUALIEN, Taiwan, Oct. 2, 2025 - Typhoon Lanmei hit.", "2025-10-02", "Typhoon Lanmei hit."),
-        ("SINGAPORE, Sept 3, 2025 – GlobalFoundries will spend.", "2025-09-03", "GlobalFoundries will spend."),
-        ("BRUSSELS, Feb. 20, 2025 — The Commission approved aid.", "2025-02-20", "The Commission approved aid."),
+        (
+            "SINGAPORE, Sept 3, 2025 – GlobalFoundries will spend.",
+            "2025-09-03",
+            "GlobalFoundries will spend.",
+        ),
+        (
+            "BRUSSELS, Feb. 20, 2025 — The Commission approved aid.",
+            "2025-02-20",
+            "The Commission approved aid.",
+        ),
     ],
 )
 def test_an_inline_dateline_becomes_the_published_date(paragraph, day, rest):
-    parsed = parse_plain_text(f"Site.\n\nHeadline here\n\n{paragraph}\n\nMore text follows in this paragraph.")
+    parsed = parse_plain_text(
+        f"Site.\n\nHeadline here\n\n{paragraph}\n\nMore text follows in this paragraph."
+    )
     assert parsed.published_at is not None and parsed.published_at.date().isoformat() == day
     assert parsed.paragraphs[0] == rest
 
