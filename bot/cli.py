@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemaini
 from rich.progress import Progress as RichBar
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.console import Console
 from bot.enrich import extract_pending, sync_companies
 from bot.extract.card import fact_card
 from bot.extract.nlp import ModelNotInstalled
@@ -34,6 +35,7 @@ from bot.ingest.pipeline import Ingestor, Progress, is_url
 from bot.ingest.report import summary_lines
 from bot.logs import setup_logging
 from bot.scheduler import build_scheduler
+from bot.telegram.app import build_application, start_polling, stop_polling
 from storage import migrate
 from storage.db import Database
 from storage.facts import mark_all_for_extraction
@@ -207,6 +209,19 @@ async def _check_feed(settings: Settings, url: str) -> str | None:
     return None if feed.entries else "the feed has no items"
 
 
+def cmd_company(settings: Settings, args: argparse.Namespace) -> int:
+    db = open_database(settings)
+    console = Console(db)
+    reply = console.answer("/company " + " ".join(args.name))
+    console.show(reply)
+    return 0
+
+
+def cmd_shell(settings: Settings, _args: argparse.Namespace) -> int:
+    Console(open_database(settings)).run()
+    return 0
+
+
 def cmd_sources_list(settings: Settings, _args: argparse.Namespace) -> int:
     db = open_database(settings)
     with db.session() as session:
@@ -260,6 +275,23 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     return asyncio.run(_serve(settings, db))
 
 
+async def _talk(settings: Settings, db: Database, stop: asyncio.Event) -> None:
+    """The conversation: Telegram long polling with a token, else this terminal (while it has input)."""
+    if settings.telegram_bot_token is None:
+        if sys.stdin.isatty():
+            await asyncio.to_thread(Console(db).run)
+            stop.set()
+        return
+    application = build_application(
+        settings.telegram_bot_token.get_secret_value(), settings.telegram_base_url, db
+    )
+    async with application:
+        await start_polling(application)
+        print(f"Connected to Telegram as @{application.bot.username}.", flush=True)
+        await stop.wait()
+        await stop_polling(application)
+
+
 async def _serve(settings: Settings, db: Database) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -282,8 +314,13 @@ async def _serve(settings: Settings, db: Database) -> int:
         scheduler = build_scheduler(ingestor, report, extract)
         scheduler.start()
         print("digestbot is running; it fetches its sources on schedule. Ctrl-C stops it.", flush=True)
+        talking = asyncio.create_task(_talk(settings, db, stop))
         await stop.wait()
         scheduler.shutdown(wait=False)
+        if not talking.done():
+            talking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await talking
     db.dispose()
     print("Stopped.")
     return 0
@@ -314,6 +351,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     reextract = commands.add_parser("reextract", help="extract the facts of every stored article again")
     reextract.set_defaults(handler=cmd_reextract)
+
+    company = commands.add_parser("company", help="what the store knows about a company")
+    company.add_argument("name", nargs="+", metavar="NAME")
+    company.set_defaults(handler=cmd_company)
+
+    shell = commands.add_parser("shell", help="talk to the bot in this terminal")
+    shell.set_defaults(handler=cmd_shell)
 
     sources = commands.add_parser("sources", help="manage the sources fetched on a schedule")
     actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -4,9 +4,10 @@ how re-extraction after an improvement works."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.extract.models import ArticleFacts
@@ -90,3 +91,83 @@ def mark_all_for_extraction(session: Session) -> int:
     """Queue every article for extraction again (after the extractor improved)."""
     result = session.execute(update(Article).values(extracted_at=None))
     return result.rowcount or 0
+
+
+@dataclass(frozen=True)
+class FactRow:
+    kind: str
+    amount_value: float | None
+    amount_currency: str | None
+    place: str | None
+    date: date | None
+    sentence: str
+    article_id: int
+    title: str
+    url: str | None
+    source_name: str | None
+    ingested_at: datetime
+
+
+def company_facts(session: Session, company_id: int, *, offset: int = 0, limit: int = 5) -> list[FactRow]:
+    """A company's facts, newest stored article first (statements after events of the same article)."""
+    rows = session.execute(
+        select(
+            Fact.kind,
+            Fact.amount_value,
+            Fact.amount_currency,
+            Fact.place,
+            Fact.date,
+            Fact.sentence,
+            Article.id,
+            Article.title,
+            Article.url,
+            Article.source_name,
+            Article.ingested_at,
+        )
+        .join(Article, Article.id == Fact.article_id)
+        .where(Fact.company_id == company_id)
+        .order_by(Article.ingested_at.desc(), Article.id.desc(), (Fact.kind == "statement"), Fact.position)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [FactRow(*row) for row in rows]
+
+
+def company_people(session: Session, company_id: int, *, limit: int = 5) -> list[tuple[str, str | None]]:
+    """People quoted for a company with their roles, most recent first, each once."""
+    rows = session.execute(
+        select(ArticlePerson.name, ArticlePerson.role)
+        .join(Article, Article.id == ArticlePerson.article_id)
+        .where(ArticlePerson.company_id == company_id)
+        .order_by(Article.ingested_at.desc(), ArticlePerson.id)
+        .limit(limit * 4)
+    ).all()
+    seen: dict[str, str | None] = {}
+    for name, role in rows:
+        if name not in seen or (seen[name] is None and role):
+            seen[name] = role
+    return list(seen.items())[:limit]
+
+
+def related_companies(session: Session, company_id: int, *, limit: int = 5) -> list[str]:
+    """Companies that appear in the same articles, most shared articles first."""
+    mine = select(ArticleCompany.article_id).where(ArticleCompany.company_id == company_id)
+    shared = func.count(ArticleCompany.article_id)
+    rows = session.execute(
+        select(Company.name, shared)
+        .join(ArticleCompany, ArticleCompany.company_id == Company.id)
+        .where(ArticleCompany.article_id.in_(mine), Company.id != company_id)
+        .group_by(Company.id, Company.name)
+        .order_by(shared.desc(), Company.name)
+        .limit(limit)
+    )
+    return [name for name, _ in rows]
+
+
+def company_article_count(session: Session, company_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(ArticleCompany).where(ArticleCompany.company_id == company_id)
+        )
+        or 0
+    )

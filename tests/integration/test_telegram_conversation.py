@@ -1,0 +1,78 @@
+"""End to end: the real python-telegram-bot Application, long polling a local server that speaks the
+Bot API and behaves like Telegram, over the real store. A scripted user asks what a user would."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.telegram.app import build_application, start_polling, stop_polling
+from storage.db import Database
+from tests.support.botapi import FakeTelegram
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "letsnewz-ase-us-investment.txt"
+CHAT = 4242
+
+
+@pytest.fixture
+async def telegram(db: Database, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeTelegram]:
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    assert await asyncio.to_thread(main, ["ingest", str(SEED)]) == 0
+    server = FakeTelegram().start()
+    application = build_application(server.token, server.base_url, db)
+    async with application:
+        await start_polling(application, timeout=1)
+        try:
+            yield server
+        finally:
+            await stop_polling(application)
+            server.stop()
+
+
+async def ask(server: FakeTelegram, text: str, expect: int = 1) -> list[str]:
+    before = len([m for m in server.sent if m.chat_id == CHAT])
+    server.user_sends(text, chat_id=CHAT, user_id=CHAT)
+    sent = await asyncio.to_thread(server.wait_for_messages, before + expect, 15.0, CHAT)
+    return [m.text for m in sent[before:]]
+
+
+async def test_a_user_starts_and_asks_about_ase_and_tsmc(telegram: FakeTelegram):
+    (start,) = await ask(telegram, "/start")
+    assert "/company ASE" in start
+    assert [c["command"] for c in telegram.commands()] == ["start", "company", "help"]
+
+    (ase,) = await ask(telegram, "/company ASE")
+    assert "ASE Technology Holding" in ase
+    assert "evaluating the establishment of a production line" in ase
+    assert "Dong Hong-Szu, chief financial officer" in ase
+
+    (tsmc,) = await ask(telegram, "/company tsmc")
+    assert "USD 165 billion" in tsmc and "Arizona" in tsmc
+    last = telegram.sent[-1]
+    assert last.parse_mode == "HTML" and last.disable_preview
+
+
+async def test_buttons_offer_a_choice_and_pressing_one_answers(telegram: FakeTelegram):
+    (choice,) = await ask(telegram, "/company Tokyo")
+    assert "fits several companies" in choice
+    message = telegram.sent[-1]
+    button = next(b for b in message.buttons if b["text"] == "Tokyo Electron")
+    before = len(telegram.sent)
+    telegram.user_presses(button["callback_data"], message.message_id, chat_id=CHAT, user_id=CHAT)
+    sent = await asyncio.to_thread(telegram.wait_for_messages, before + 1, 15.0, CHAT)
+    assert sent[-1].text.startswith("Tokyo Electron")
+    assert telegram.calls_to("answerCallbackQuery")
+
+
+async def test_bad_input_never_reaches_the_user_as_a_traceback(telegram: FakeTelegram):
+    (unknown,) = await ask(telegram, "/frobnicate")
+    assert "/help" in unknown
+    (markup,) = await ask(telegram, "/company <script>alert(1)</script> & co")
+    assert "<script>" in markup or "No company" in markup  # shown as text, accepted by Telegram
+    (long,) = await ask(telegram, "/company " + "A" * 3000)
+    assert "cut at 100 characters" in long
+    assert telegram.errors == []
