@@ -21,6 +21,7 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichBar
 
+from bot.commands.router import Chat
 from bot.config import Settings, SettingsError, load_settings
 from bot.console import Console
 from bot.enrich import extract_pending, sync_companies
@@ -209,16 +210,25 @@ async def _check_feed(settings: Settings, url: str) -> str | None:
     return None if feed.entries else "the feed has no items"
 
 
+def chat_defaults(settings: Settings, chat_id: int = 0) -> Chat:
+    return Chat(
+        id=chat_id,
+        admin=True,
+        default_time=settings.default_digest_time,
+        default_zone=settings.default_timezone,
+    )
+
+
 def cmd_company(settings: Settings, args: argparse.Namespace) -> int:
     db = open_database(settings)
-    console = Console(db)
+    console = Console(db, chat_defaults(settings))
     reply = console.answer("/company " + " ".join(args.name))
     console.show(reply)
     return 0
 
 
 def cmd_shell(settings: Settings, _args: argparse.Namespace) -> int:
-    Console(open_database(settings)).run()
+    Console(open_database(settings), chat_defaults(settings)).run()
     return 0
 
 
@@ -279,11 +289,15 @@ async def _talk(settings: Settings, db: Database, stop: asyncio.Event) -> None:
     """The conversation: Telegram long polling with a token, else this terminal (while it has input)."""
     if settings.telegram_bot_token is None:
         if sys.stdin.isatty():
-            await asyncio.to_thread(Console(db).run)
+            await asyncio.to_thread(Console(db, chat_defaults(settings)).run)
             stop.set()
         return
     application = build_application(
-        settings.telegram_bot_token.get_secret_value(), settings.telegram_base_url, db
+        settings.telegram_bot_token.get_secret_value(),
+        settings.telegram_base_url,
+        db,
+        admins=frozenset(settings.admin_chat_ids),
+        defaults=chat_defaults(settings),
     )
     async with application:
         await start_polling(application)

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.commands.router import handle_action, handle_text
+from bot.commands.router import Chat, handle_action, handle_text
 from bot.render.terminal import choices, render_text
 from bot.replies import Reply
 from storage.db import Database
 
 PROMPT = "digestbot> "
+CONSOLE_CHAT_ID = 0  # the terminal is one chat; its subscription lives under this id
 GREETING = "Type a command (/help lists them) or a company name; a number presses a button; Ctrl-D leaves."
 
 
 class Console:
-    def __init__(self, db: Database, write: Callable[[str], None] = print) -> None:
+    def __init__(self, db: Database, chat: Chat | None = None, write: Callable[[str], None] = print) -> None:
         self.db = db
+        self.chat = chat or Chat(id=CONSOLE_CHAT_ID, admin=True)
         self.write = write
         self.actions: list[str] = []
 
@@ -26,8 +28,8 @@ class Console:
             return None
         with self.db.session() as session:
             if line.isdigit() and 1 <= int(line) <= len(self.actions):
-                return handle_action(session, self.actions[int(line) - 1])
-            return handle_text(session, line)
+                return handle_action(session, self.chat, self.actions[int(line) - 1])
+            return handle_text(session, self.chat, line)
 
     def show(self, reply: Reply | None) -> None:
         if reply is None:

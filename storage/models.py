@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     Enum,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -224,3 +226,47 @@ class Fact(Base):
     place: Mapped[str | None] = mapped_column(String(200))
     date: Mapped[dt.date | None] = mapped_column(Date)
     sentence: Mapped[str] = mapped_column(Text)
+
+
+class Frequency(enum.StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+class Subscriber(Base):
+    """A chat that talks to the bot: its digest schedule (local time in an IANA zone), whether it is
+    still reachable, and how far its digests have got (our ingestion time, never a feed's date)."""
+
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    subscribed: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)  # False once Telegram says blocked or gone
+    frequency: Mapped[Frequency] = mapped_column(_str_enum(Frequency), default=Frequency.DAILY)
+    weekday: Mapped[int] = mapped_column(Integer, default=0)  # Monday = 0, for weekly digests
+    digest_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(8, 0))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    quiet_start: Mapped[dt.time | None] = mapped_column(Time)
+    quiet_end: Mapped[dt.time | None] = mapped_column(Time)
+    send_empty: Mapped[bool] = mapped_column(default=False)  # a "nothing new" note when there is none
+    cursor: Mapped[datetime | None] = mapped_column(UTCDateTime())  # articles stored after this are new
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    follows: Mapped[list[Follow]] = relationship(back_populates="subscriber", cascade="all, delete-orphan")
+
+
+class Follow(Base):
+    """A company a subscriber wants first in digests and as alerts."""
+
+    __tablename__ = "follows"
+
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True
+    )
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    subscriber: Mapped[Subscriber] = relationship(back_populates="follows")

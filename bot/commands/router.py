@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import time
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,20 @@ from bot.commands.resolve import resolve_company
 from bot.replies import Bold, Bullets, Code, Paragraph, Reply
 
 MAX_ARGUMENT = 200
+
+
+@dataclass(frozen=True)
+class Chat:
+    """Who is asking: the chat (one per subscriber), whether it may run admin commands, and the
+    defaults for a new subscription."""
+
+    id: int
+    admin: bool = False
+    default_time: time = time(8, 0)
+    default_zone: str = "UTC"
+
+
+Handler = Callable[[Session, Chat, str], Reply]
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,7 @@ def help_reply() -> Reply:
     )
 
 
-def handle_text(session: Session, text: str, *, bot_username: str | None = None) -> Reply | None:
+def handle_text(session: Session, chat: Chat, text: str, *, bot_username: str | None = None) -> Reply | None:
     """A message: a command, or free text taken as a company name; None when it is not for us."""
     text = text.strip()
     match = _COMMAND.match(text)
@@ -78,7 +93,7 @@ def handle_text(session: Session, text: str, *, bot_username: str | None = None)
     handler = _HANDLERS.get(name)
     if handler is None:
         return Reply.text(f"I don't know /{name[:32]}. Send /help to see what I can do.")
-    reply = handler(session, args[:MAX_ARGUMENT])
+    reply = handler(session, chat, args[:MAX_ARGUMENT])
     if len(args) > MAX_ARGUMENT and reply.notice is None:
         return Reply(
             reply.blocks,
@@ -89,7 +104,7 @@ def handle_text(session: Session, text: str, *, bot_username: str | None = None)
     return reply
 
 
-def handle_action(session: Session, action: str) -> Reply:
+def handle_action(session: Session, chat: Chat, action: str) -> Reply:
     """A pressed button: the action string the reply put on it."""
     kind, _, rest = action.partition(":")
     if kind == "co":
@@ -103,8 +118,8 @@ def handle_action(session: Session, action: str) -> Reply:
     return Reply.text("That button has expired. Send /help to start again.")
 
 
-_HANDLERS: dict[str, Callable[[Session, str], Reply]] = {
-    "start": lambda _session, _args: start_reply(),
-    "help": lambda _session, _args: help_reply(),
-    "company": company_command,
+_HANDLERS: dict[str, Handler] = {
+    "start": lambda _session, _chat, _args: start_reply(),
+    "help": lambda _session, _chat, _args: help_reply(),
+    "company": lambda session, _chat, args: company_command(session, args),
 }

@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands.router import COMMANDS, handle_action, handle_text
+from bot.commands.router import COMMANDS, Chat, handle_action, handle_text
 from bot.render.telegram_html import TelegramMessage, render_html
 from bot.replies import Reply
 from storage.db import Database
@@ -58,7 +58,24 @@ class FloodGuard:
         return "warn"
 
 
-def build_application(token: str, base_url: str, db: Database) -> Application:
+def _chat(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Chat:
+    defaults: Chat = context.bot_data["chat_defaults"]
+    return Chat(
+        id=chat_id,
+        admin=chat_id in context.bot_data["admins"],
+        default_time=defaults.default_time,
+        default_zone=defaults.default_zone,
+    )
+
+
+def build_application(
+    token: str,
+    base_url: str,
+    db: Database,
+    *,
+    admins: frozenset[int] = frozenset(),
+    defaults: Chat | None = None,
+) -> Application:
     root = base_url.rstrip("/")
     application = (
         ApplicationBuilder()
@@ -70,6 +87,8 @@ def build_application(token: str, base_url: str, db: Database) -> Application:
     )
     application.bot_data["db"] = db
     application.bot_data["flood"] = FloodGuard()
+    application.bot_data["admins"] = admins
+    application.bot_data["chat_defaults"] = defaults or Chat(id=0)
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.ChatType.CHANNEL, _on_message)
     )
@@ -113,7 +132,9 @@ async def _on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     db: Database = context.bot_data["db"]
     username = context.bot.username
     reply = await asyncio.to_thread(
-        _session_reply, db, lambda s: handle_text(s, message.text, bot_username=username)
+        _session_reply,
+        db,
+        lambda s: handle_text(s, _chat(context, message.chat_id), message.text, bot_username=username),
     )
     if reply is not None:
         await send_reply(context, message.chat_id, reply)
@@ -125,7 +146,8 @@ async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     await query.answer()
     db: Database = context.bot_data["db"]
-    reply = await asyncio.to_thread(_session_reply, db, lambda s: handle_action(s, query.data))
+    chat = _chat(context, query.message.chat.id if query.message else query.from_user.id)
+    reply = await asyncio.to_thread(_session_reply, db, lambda s: handle_action(s, chat, query.data))
     if reply is not None and query.message is not None:
         await send_reply(context, query.message.chat.id, reply)
 

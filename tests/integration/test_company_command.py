@@ -10,11 +10,12 @@ import pytest
 
 from bot.cli import main
 from bot.commands.resolve import resolve_company
-from bot.commands.router import handle_action, handle_text
+from bot.commands.router import Chat, handle_action, handle_text
 from bot.render.terminal import choices, render_text
 from storage.db import Database
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "letsnewz-ase-us-investment.txt"
+CHAT = Chat(id=77)
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_a_short_name_is_never_guessed(store: Database):
 
 def test_a_name_that_fits_several_companies_offers_a_choice(store: Database):
     with store.session() as session:
-        reply = handle_text(session, "/company Tokyo")
+        reply = handle_text(session, CHAT, "/company Tokyo")
     text = render_text(reply)
     assert "fits several companies" in text and "Tokyo Electron" in text
     actions = choices(reply)
@@ -59,15 +60,15 @@ def test_a_name_that_fits_several_companies_offers_a_choice(store: Database):
 
 def test_an_unknown_name_gets_not_found_and_the_closest_names(store: Database):
     with store.session() as session:
-        typo = render_text(handle_text(session, "/company Inventek"))
-        unknown = handle_text(session, "/company Zorblax Dynamics")
+        typo = render_text(handle_text(session, CHAT, "/company Inventek"))
+        unknown = handle_text(session, CHAT, "/company Zorblax Dynamics")
     assert "Inventec" in typo and "Latest facts" in typo
     assert "No company called “Zorblax Dynamics”" in render_text(unknown)
 
 
 def test_company_ase_shows_the_seed_facts_and_its_cfo(store: Database):
     with store.session() as session:
-        text = render_text(handle_text(session, "/company ASE"))
+        text = render_text(handle_text(session, CHAT, "/company ASE"))
     assert "ASE Technology Holding" in text
     assert "Plan or evaluation" in text and "evaluating the establishment of a production line" in text
     assert "Dong Hong-Szu, chief financial officer" in text
@@ -77,37 +78,37 @@ def test_company_ase_shows_the_seed_facts_and_its_cfo(store: Database):
 
 def test_company_tsmc_shows_the_arizona_investment(store: Database):
     with store.session() as session:
-        text = render_text(handle_text(session, "/company tsmc"))
+        text = render_text(handle_text(session, CHAT, "/company tsmc"))
     assert "USD 165 billion" in text and "Arizona" in text and "Letsnewz" in text
 
 
 def test_free_text_that_names_a_company_is_a_company_query(store: Database):
     with store.session() as session:
-        assert "ASE Technology Holding" in render_text(handle_text(session, "ase"))
-        assert "/help" in render_text(handle_text(session, "hello there"))
+        assert "ASE Technology Holding" in render_text(handle_text(session, CHAT, "ase"))
+        assert "/help" in render_text(handle_text(session, CHAT, "hello there"))
 
 
 def test_commands_for_another_bot_are_ignored_and_ours_work_with_the_suffix(store: Database):
     with store.session() as session:
-        assert handle_text(session, "/company@other_bot ASE", bot_username="digest_test_bot") is None
-        reply = handle_text(session, "/company@digest_test_bot ASE", bot_username="digest_test_bot")
+        assert handle_text(session, CHAT, "/company@other_bot ASE", bot_username="digest_test_bot") is None
+        reply = handle_text(session, CHAT, "/company@digest_test_bot ASE", bot_username="digest_test_bot")
     assert "ASE Technology Holding" in render_text(reply)
 
 
 def test_strange_arguments_get_clear_answers(store: Database):
     with store.session() as session:
-        assert "Which company?" in render_text(handle_text(session, "/company"))
-        long = handle_text(session, "/company " + "x" * 5000)
+        assert "Which company?" in render_text(handle_text(session, CHAT, "/company"))
+        long = handle_text(session, CHAT, "/company " + "x" * 5000)
         assert "cut at 100 characters" in render_text(long)
-        markup = render_text(handle_text(session, "/company <b>ASE</b> & *bold*"))
+        markup = render_text(handle_text(session, CHAT, "/company <b>ASE</b> & *bold*"))
         assert "<b>ASE</b>" in markup or "No company" in markup
-        assert "don't know /frobnicate" in render_text(handle_text(session, "/frobnicate now"))
+        assert "don't know /frobnicate" in render_text(handle_text(session, CHAT, "/frobnicate now"))
 
 
 def test_more_pages_back_and_an_expired_button_says_so(store: Database):
     with store.session() as session:
-        first = handle_text(session, "/company Inventec")
+        first = handle_text(session, CHAT, "/company Inventec")
         assert "Latest facts" in render_text(first)
-        expired = handle_action(session, "co:999999:0")
+        expired = handle_action(session, CHAT, "co:999999:0")
         assert "no longer known" in render_text(expired)
-        assert "expired" in render_text(handle_action(session, "zz:1"))
+        assert "expired" in render_text(handle_action(session, CHAT, "zz:1"))
