@@ -7,26 +7,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import time
 
 from sqlalchemy.orm import Session
 
+from bot.commands.admin import addsource_command, removesource_command, sources_command, stats_command
 from bot.commands.company import company_command, company_page
+from bot.commands.context import Chat
+from bot.commands.follow import (
+    follow_command,
+    follow_company,
+    following_command,
+    unfollow_command,
+    unfollow_company,
+)
 from bot.commands.resolve import resolve_company
-from bot.replies import Bold, Bullets, Code, Paragraph, Reply
+from bot.commands.subscribe import settings_action, settings_command, subscribe_command, unsubscribe_command
+from bot.replies import Bold, Bullets, Button, Code, Paragraph, Reply
 
 MAX_ARGUMENT = 200
-
-
-@dataclass(frozen=True)
-class Chat:
-    """Who is asking: the chat (one per subscriber), whether it may run admin commands, and the
-    defaults for a new subscription."""
-
-    id: int
-    admin: bool = False
-    default_time: time = time(8, 0)
-    default_zone: str = "UTC"
 
 
 Handler = Callable[[Session, Chat, str], Reply]
@@ -42,7 +40,19 @@ class CommandInfo:
 COMMANDS = (
     CommandInfo("start", "What this bot does", "/start"),
     CommandInfo("company", "Facts about a company: name, alias or ticker", "/company ASE"),
+    CommandInfo("follow", "Follow a company: first in digests, alerts on news", "/follow TSMC"),
+    CommandInfo("unfollow", "Stop following a company", "/unfollow TSMC"),
+    CommandInfo("following", "The companies you follow", "/following"),
+    CommandInfo("subscribe", "A daily or weekly digest at your time", "/subscribe 08:00 Asia/Taipei"),
+    CommandInfo("unsubscribe", "Stop the digest", "/unsubscribe"),
+    CommandInfo("settings", "Your digest time, zone and frequency", "/settings"),
+    CommandInfo("sources", "Where the news comes from", "/sources"),
     CommandInfo("help", "All commands with an example each", "/help"),
+)
+ADMIN_COMMANDS = (
+    CommandInfo("addsource", "Add an RSS or Atom feed (admins)", "/addsource https://example.com/feed.xml"),
+    CommandInfo("removesource", "Remove a source (admins)", "/removesource 3"),
+    CommandInfo("stats", "Counts and source health (admins)", "/stats"),
 )
 
 _COMMAND = re.compile(
@@ -51,27 +61,32 @@ _COMMAND = re.compile(
 
 
 def start_reply() -> Reply:
+    useful = [c for c in COMMANDS if c.name in ("company", "follow", "subscribe")]
     return Reply(
         (
             Paragraph(
                 (
                     "I read the news and keep the facts that matter about companies: who invests how much "
-                    "where, who said what in which role, approvals, funding and earnings.",
+                    "where, who said what in which role, approvals, funding and earnings. Ask me about a "
+                    "company, follow the ones you care about, and get a digest at your hour.",
                 )
             ),
             Paragraph((Bold("Try:"),)),
-            Bullets(tuple((Code(c.example), f" — {c.description}") for c in COMMANDS if c.name != "start")),
+            Bullets(tuple((Code(c.example), f" — {c.description}") for c in useful)),
+            Paragraph(("/help lists everything.",)),
         ),
+        ((Button("Subscribe to the daily digest", "set:sub"),),),
     )
 
 
-def help_reply() -> Reply:
+def help_reply(chat: Chat) -> Reply:
+    commands = COMMANDS + (ADMIN_COMMANDS if chat.admin else ())
     return Reply(
         (
             Paragraph((Bold("Commands"),)),
             Bullets(
                 tuple(
-                    (Code(f"/{c.name}"), f" — {c.description}. Example: ", Code(c.example)) for c in COMMANDS
+                    (Code(f"/{c.name}"), f" — {c.description}. Example: ", Code(c.example)) for c in commands
                 )
             ),
         )
@@ -113,6 +128,10 @@ def handle_action(session: Session, chat: Chat, action: str) -> Reply:
             return company_page(session, int(company_id), int(page))
     if kind == "cq" and rest:
         return company_command(session, rest)
+    if kind in ("fo", "uf") and rest.isdigit():
+        return (follow_company if kind == "fo" else unfollow_company)(session, chat, int(rest))
+    if kind == "set":
+        return settings_action(session, chat, rest)
     if kind == "start":
         return start_reply()
     return Reply.text("That button has expired. Send /help to start again.")
@@ -120,6 +139,16 @@ def handle_action(session: Session, chat: Chat, action: str) -> Reply:
 
 _HANDLERS: dict[str, Handler] = {
     "start": lambda _session, _chat, _args: start_reply(),
-    "help": lambda _session, _chat, _args: help_reply(),
+    "help": lambda _session, chat, _args: help_reply(chat),
     "company": lambda session, _chat, args: company_command(session, args),
+    "follow": follow_command,
+    "unfollow": unfollow_command,
+    "following": following_command,
+    "subscribe": subscribe_command,
+    "unsubscribe": unsubscribe_command,
+    "settings": settings_command,
+    "sources": sources_command,
+    "addsource": addsource_command,
+    "removesource": removesource_command,
+    "stats": stats_command,
 }

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.commands.router import COMMANDS
 from bot.telegram.app import build_application, start_polling, stop_polling
 from storage.db import Database
 from tests.support.botapi import FakeTelegram
@@ -43,7 +44,8 @@ async def ask(server: FakeTelegram, text: str, expect: int = 1) -> list[str]:
 async def test_a_user_starts_and_asks_about_ase_and_tsmc(telegram: FakeTelegram):
     (start,) = await ask(telegram, "/start")
     assert "/company ASE" in start
-    assert [c["command"] for c in telegram.commands()] == ["start", "company", "help"]
+    assert [c["command"] for c in telegram.commands()] == [c.name for c in COMMANDS]
+    assert telegram.sent[-1].buttons[0]["callback_data"] == "set:sub"
 
     (ase,) = await ask(telegram, "/company ASE")
     assert "ASE Technology Holding" in ase
@@ -66,6 +68,21 @@ async def test_buttons_offer_a_choice_and_pressing_one_answers(telegram: FakeTel
     sent = await asyncio.to_thread(telegram.wait_for_messages, before + 1, 15.0, CHAT)
     assert sent[-1].text.startswith("Tokyo Electron")
     assert telegram.calls_to("answerCallbackQuery")
+
+
+async def test_follow_and_subscribe_from_the_chat(telegram: FakeTelegram):
+    (followed,) = await ask(telegram, "/follow ASE")
+    assert "You follow ASE Technology Holding now" in followed
+    (subscribed,) = await ask(telegram, "/subscribe 08:00 Asia/Taipei")
+    assert "daily at 08:00 (Asia/Taipei)" in subscribed
+    message = telegram.sent[-1]
+    later = next(b for b in message.buttons if b["text"] == "+ 1 hour")
+    before = len(telegram.sent)
+    telegram.user_presses(later["callback_data"], message.message_id, chat_id=CHAT, user_id=CHAT)
+    sent = await asyncio.to_thread(telegram.wait_for_messages, before + 1, 15.0, CHAT)
+    assert "daily at 09:00 (Asia/Taipei)" in sent[-1].text
+    (bad,) = await ask(telegram, "/subscribe 25:99 Mars/Olympus")
+    assert "not a time of day" in bad and "not a time zone" in bad and "/subscribe 08:00 Asia/Taipei" in bad
 
 
 async def test_bad_input_never_reaches_the_user_as_a_traceback(telegram: FakeTelegram):

@@ -1,0 +1,152 @@
+"""/subscribe, /unsubscribe and /settings: when a subscriber gets the digest, in their own time zone.
+
+/subscribe                       daily, at the default time and zone
+/subscribe 07:30 Asia/Taipei     daily at 07:30 Taipei time
+/subscribe weekly mon 08:00      weekly on Mondays
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from bot.commands.context import Chat, subscriber
+from bot.replies import Bold, Button, Paragraph, Reply
+from storage.models import Frequency, Subscriber
+
+EXAMPLE = "/subscribe 08:00 Asia/Taipei"
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
+
+
+class ScheduleError(ValueError):
+    pass
+
+
+def parse_schedule(args: str) -> tuple[Frequency | None, int | None, time | None, str | None]:
+    """(frequency, weekday, time, zone), each None when not given; ScheduleError names what is wrong."""
+    frequency = weekday = when = zone = None
+    problems = []
+    for word in args.split():
+        lowered = word.casefold()
+        if lowered in ("daily", "weekly"):
+            frequency = Frequency(lowered)
+        elif day := next(
+            (i for i, d in enumerate(DAYS) if len(lowered) >= 3 and d.startswith(lowered)), None
+        ):
+            weekday = day
+        elif lowered in ("mon", "monday"):
+            weekday = 0
+        elif match := _TIME.match(word):
+            hour, minute = int(match.group(1)), int(match.group(2))
+            if hour > 23 or minute > 59:
+                problems.append(f"“{word[:20]}” is not a time of day (00:00 to 23:59)")
+            else:
+                when = time(hour, minute)
+        elif "/" in word or word.upper() == "UTC":
+            try:
+                ZoneInfo(word)
+                zone = word
+            except (ZoneInfoNotFoundError, ValueError):
+                problems.append(f"“{word[:40]}” is not a time zone (use Area/City, like Europe/Berlin)")
+        else:
+            problems.append(f"I don't understand “{word[:40]}”")
+    if weekday is not None and frequency is None:
+        frequency = Frequency.WEEKLY
+    if problems:
+        raise ScheduleError("; ".join(problems))
+    return frequency, weekday, when, zone
+
+
+def describe(sub: Subscriber) -> str:
+    when = sub.digest_time.strftime("%H:%M")
+    if sub.frequency is Frequency.WEEKLY:
+        return f"weekly on {DAYS[sub.weekday].capitalize()} at {when} ({sub.timezone})"
+    return f"daily at {when} ({sub.timezone})"
+
+
+def subscribe_command(session: Session, chat: Chat, args: str) -> Reply:
+    try:
+        frequency, weekday, when, zone = parse_schedule(args)
+    except ScheduleError as exc:
+        return Reply.error(f"{exc}.", example=EXAMPLE)
+    sub = subscriber(session, chat)
+    sub.subscribed = True
+    sub.active = True
+    if frequency is not None:
+        sub.frequency = frequency
+    if weekday is not None:
+        sub.weekday = weekday
+    if when is not None:
+        sub.digest_time = when
+    if zone is not None:
+        sub.timezone = zone
+    session.flush()
+    return Reply(
+        (
+            Paragraph(
+                (Bold("Subscribed: "), f"your digest comes {describe(sub)}."),
+            ),
+        ),
+        _settings_buttons(sub),
+    )
+
+
+def unsubscribe_command(session: Session, chat: Chat, _args: str) -> Reply:
+    sub = subscriber(session, chat)
+    if not sub.subscribed:
+        return Reply.text("You are not subscribed. /subscribe starts a daily digest.")
+    sub.subscribed = False
+    return Reply(
+        (Paragraph(("Unsubscribed: no more digests. Your followed companies are kept.",)),),
+        ((Button("Subscribe again", "set:sub"),),),
+    )
+
+
+def settings_command(session: Session, chat: Chat, _args: str) -> Reply:
+    return settings_reply(subscriber(session, chat))
+
+
+def settings_reply(sub: Subscriber) -> Reply:
+    status = f"Digest: {describe(sub)}." if sub.subscribed else "Digest: off (not subscribed)."
+    empty = "A “nothing new” note is sent on quiet days." if sub.send_empty else "Quiet days send nothing."
+    return Reply(
+        (
+            Paragraph((Bold("Your settings"),)),
+            Paragraph((status,)),
+            Paragraph((empty, " Change the time or zone with ", EXAMPLE, ".")),
+        ),
+        _settings_buttons(sub),
+    )
+
+
+def settings_action(session: Session, chat: Chat, action: str) -> Reply:
+    sub = subscriber(session, chat)
+    if action == "sub":
+        sub.subscribed = True
+        sub.active = True
+    elif action == "unsub":
+        sub.subscribed = False
+    elif action in ("daily", "weekly"):
+        sub.frequency = Frequency(action)
+    elif action in ("+1", "-1"):
+        hour = (sub.digest_time.hour + int(action)) % 24
+        sub.digest_time = sub.digest_time.replace(hour=hour)
+    elif action == "empty":
+        sub.send_empty = not sub.send_empty
+    session.flush()
+    return settings_reply(sub)
+
+
+def _settings_buttons(sub: Subscriber) -> tuple:
+    if not sub.subscribed:
+        return ((Button("Subscribe", "set:sub"),),)
+    other = "weekly" if sub.frequency is Frequency.DAILY else "daily"
+    return (
+        (Button("− 1 hour", "set:-1"), Button("+ 1 hour", "set:+1")),
+        (Button(f"Make it {other}", f"set:{other}"), Button("“Nothing new” notes", "set:empty")),
+        (Button("Unsubscribe", "set:unsub"),),
+    )

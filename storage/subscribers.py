@@ -1,0 +1,49 @@
+"""Queries on subscribers and what they follow."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import Company, Follow, Subscriber
+
+
+def subscriber_for(session: Session, chat_id: int, *, default_time: time, default_zone: str) -> Subscriber:
+    """The chat's subscriber row, created (not yet subscribed) on first contact."""
+    subscriber = session.scalar(select(Subscriber).where(Subscriber.chat_id == chat_id))
+    if subscriber is not None:
+        return subscriber
+    subscriber = Subscriber(chat_id=chat_id, digest_time=default_time, timezone=default_zone)
+    try:
+        with session.begin_nested():
+            session.add(subscriber)
+    except IntegrityError:  # created by a concurrent update from the same chat
+        return session.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id)).one()
+    return subscriber
+
+
+def follow(session: Session, subscriber: Subscriber, company: Company) -> bool:
+    """True when newly followed."""
+    if session.get(Follow, (subscriber.id, company.id)) is not None:
+        return False
+    session.add(Follow(subscriber_id=subscriber.id, company_id=company.id))
+    session.flush()
+    return True
+
+
+def unfollow(session: Session, subscriber: Subscriber, company_id: int) -> bool:
+    result = session.execute(
+        delete(Follow).where(Follow.subscriber_id == subscriber.id, Follow.company_id == company_id)
+    )
+    return bool(result.rowcount)
+
+
+def followed_companies(session: Session, subscriber: Subscriber) -> list[Company]:
+    return list(
+        session.scalars(
+            select(Company).join(Follow, Follow.company_id == Company.id).where(Follow.subscriber_id == subscriber.id).order_by(Company.name)
+        )
+    )
