@@ -36,7 +36,7 @@ from bot.ingest.pipeline import Ingestor, Progress, is_url
 from bot.ingest.report import summary_lines
 from bot.logs import setup_logging
 from bot.scheduler import build_scheduler
-from bot.telegram.app import build_application, start_polling, stop_polling
+from bot.telegram.app import build_application, start_polling, start_webhook, stop_polling
 from storage import migrate
 from storage.db import Database
 from storage.facts import mark_all_for_extraction
@@ -300,8 +300,17 @@ async def _talk(settings: Settings, db: Database, stop: asyncio.Event) -> None:
         defaults=chat_defaults(settings),
     )
     async with application:
-        await start_polling(application)
-        print(f"Connected to Telegram as @{application.bot.username}.", flush=True)
+        if settings.webhook_url:
+            host, _, port = settings.webhook_listen.rpartition(":")
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            await start_webhook(
+                application, url=settings.webhook_url, listen=host, port=int(port), secret=secret
+            )
+            how = f"webhook {settings.webhook_url}"
+        else:
+            await start_polling(application)
+            how = "long polling"
+        print(f"Connected to Telegram as @{application.bot.username} ({how}).", flush=True)
         await stop.wait()
         await stop_polling(application)
 

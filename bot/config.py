@@ -31,6 +31,9 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = DEFAULT_TELEGRAM_BASE_URL
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0:8443"
+    webhook_secret: SecretStr | None = None
     database_url: str = Field(default="sqlite:///data/digestbot.sqlite3", repr=False)  # may hold a password
     seeds_dir: Path = Path("seeds")
     admin_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
@@ -77,6 +80,30 @@ class Settings(BaseSettings):
             raise ValueError("wanted an http(s) URL such as https://api.telegram.org")
         return value
 
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not re.match(r"^https?://[^/\s]+", str(value)):
+            raise ValueError(
+                "wanted the public https URL Telegram should call, e.g. https://bot.example.com/telegram"
+            )
+        return str(value).strip()
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        host, _, port = value.strip().rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("wanted HOST:PORT to serve the webhook on, e.g. 0.0.0.0:8443")
+        return value.strip()
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _empty_secret(cls, value: object) -> object:
+        return None if value in (None, "") else value
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
@@ -116,6 +143,8 @@ class Settings(BaseSettings):
         found = []
         if self.telegram_bot_token is not None:
             found.append(self.telegram_bot_token.get_secret_value())
+        if self.webhook_secret is not None:
+            found.append(self.webhook_secret.get_secret_value())
         password = re.search(r"://[^:/@]+:([^@]+)@", self.database_url)
         if password:
             found.append(password.group(1))

@@ -9,6 +9,7 @@ import contextlib
 import logging
 import time
 from collections import defaultdict, deque
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -97,15 +98,34 @@ def build_application(
     return application
 
 
-async def start_polling(application: Application, *, timeout: int = 10, poll_interval: float = 0.0) -> None:
-    """Start an initialized Application: the command menu, then long polling."""
+async def _start(application: Application) -> None:
     await application.start()
     try:
         await application.bot.set_my_commands([BotCommand(c.name, c.description) for c in COMMANDS])
     except TelegramError as exc:  # a self-hosted server may lack optional methods
         log.warning("could not set the command menu: %s", exc)
+
+
+async def start_polling(application: Application, *, timeout: int = 10, poll_interval: float = 0.0) -> None:
+    """Start an initialized Application: the command menu, then long polling."""
+    await _start(application)
     assert application.updater is not None
     await application.updater.start_polling(timeout=timeout, poll_interval=poll_interval)
+
+
+async def start_webhook(
+    application: Application, *, url: str, listen: str, port: int, secret: str | None = None
+) -> None:
+    """Start an initialized Application that Telegram calls at `url` (served on listen:port)."""
+    await _start(application)
+    assert application.updater is not None
+    await application.updater.start_webhook(
+        listen=listen,
+        port=port,
+        url_path=urlsplit(url).path.lstrip("/"),
+        webhook_url=url,
+        secret_token=secret,
+    )
 
 
 async def stop_polling(application: Application) -> None:

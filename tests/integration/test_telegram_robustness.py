@@ -168,3 +168,46 @@ async def test_the_token_never_appears_in_the_logs(server):
         root.setLevel(previous)
     assert lines, "debug logging produced nothing"
     assert not [line for line in lines if fake.token in line or fake.token.split(":")[1] in line]
+
+
+async def test_webhook_mode_registers_the_url_and_answers_posted_updates(server):
+    import socket
+
+    import httpx
+
+    from bot.telegram.app import start_webhook
+
+    fake, db = server
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = "https://bot.example.test/telegram-hook"  # public URL; TLS ends at the reverse proxy
+    local = f"http://127.0.0.1:{port}/telegram-hook"
+    application = build_application(fake.token, fake.base_url, db)
+    await application.initialize()
+    await start_webhook(application, url=url, listen="127.0.0.1", port=port, secret="s3cret-webhook")
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 1700000000,
+            "chat": {"id": CHAT, "type": "private", "first_name": "Ada"},
+            "from": {"id": CHAT, "is_bot": False, "first_name": "Ada"},
+            "text": "/company ASE",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 8}],
+        },
+    }
+    try:
+        assert fake.webhook_url == url
+        async with httpx.AsyncClient(trust_env=False) as client:
+            refused = await client.post(
+                local, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+            )
+            accepted = await client.post(
+                local, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-webhook"}
+            )
+        sent = await asyncio.to_thread(fake.wait_for_messages, 1, 15.0, CHAT)
+    finally:
+        await stop(application)
+    assert refused.status_code == 403 and accepted.status_code == 200
+    assert "ASE Technology Holding" in sent[0].text
