@@ -1,0 +1,56 @@
+"""The same bot in a terminal: `digestbot shell` reads commands, prints readable replies, shows
+buttons as numbered choices, and pressing a number works; `digestbot company NAME` answers once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
+
+
+def env(database_url: str) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL"))}
+    return {**clean, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+
+
+def test_shell_conversation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    url = f"sqlite:///{tmp_path}/shell.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["ingest", str(SEED)]) == 0
+    script = "/start\n/company Tokyo\n1\n/follow ASE\n/following\n/subscribe 25:99\n\n/company tsmc\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "shell"],
+        input=script,
+        cwd=tmp_path,
+        env=env(url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "a number presses a button" in out
+    assert "[1] Subscribe to the daily digest" in out
+    assert "fits several companies" in out and "[1] Tokyo Electron" in out
+    assert "Tokyo Electron\n==============" in out  # pressing 1 opened it
+    assert "You follow ASE Technology Holding now" in out
+    assert "“25:99” is not a time of day" in out
+    assert "USD 165 billion" in out and "Arizona" in out
+    assert "Traceback" not in out + result.stderr
+
+
+def test_company_command_prints_the_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/c.sqlite3")
+    assert main(["ingest", str(SEED)]) == 0
+    capsys.readouterr()
+    assert main(["company", "ASE", "Technology"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ASE Technology Holding") and "Dong Hong-Szu, chief financial officer" in out
