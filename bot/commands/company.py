@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.commands.resolve import MAX_QUERY, resolve_company
 from bot.extract.card import money_text
+from bot.extract.models import FACT_LABELS
 from bot.replies import Bold, Bullets, Button, Heading, Italic, Link, Paragraph, Reply
 from storage.facts import (
     FactRow,
@@ -20,15 +21,6 @@ from storage.models import Company
 
 PAGE = 5
 EXAMPLE = "/company ASE"
-KIND_LABELS = {
-    "investment": "Investment",
-    "expansion": "New site or expansion",
-    "funding": "Funding or subsidy",
-    "earnings": "Revenue or earnings",
-    "approval": "Approval",
-    "plan": "Plan or evaluation",
-    "statement": "Statement",
-}
 
 
 def company_action(company_id: int, page: int) -> str:
@@ -94,7 +86,7 @@ def company_page(session: Session, company_id: int, page: int) -> Reply:
 
 
 def _fact_line(fact: FactRow) -> tuple:
-    details = [KIND_LABELS.get(fact.kind, fact.kind)]
+    details = [FACT_LABELS.get(fact.kind, fact.kind)]
     if fact.amount_value is not None and fact.amount_currency:
         details.append(money_text(fact.amount_value, fact.amount_currency))
     details += [x for x in (fact.place, fact.date.isoformat() if fact.date else None) if x]

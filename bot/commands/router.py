@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.commands.admin import addsource_command, removesource_command, sources_command, stats_command
 from bot.commands.company import company_command, company_page
 from bot.commands.context import Chat
+from bot.commands.digest import digest_command
 from bot.commands.follow import (
     follow_command,
     follow_company,
@@ -46,6 +47,7 @@ COMMANDS = (
     CommandInfo("subscribe", "A daily or weekly digest at your time", "/subscribe 08:00 Asia/Taipei"),
     CommandInfo("unsubscribe", "Stop the digest", "/unsubscribe"),
     CommandInfo("settings", "Your digest time, zone and frequency", "/settings"),
+    CommandInfo("digest", "Your digest now: what is new since the last one", "/digest"),
     CommandInfo("sources", "Where the news comes from", "/sources"),
     CommandInfo("help", "All commands with an example each", "/help"),
 )
@@ -147,6 +149,7 @@ _HANDLERS: dict[str, Handler] = {
     "subscribe": subscribe_command,
     "unsubscribe": unsubscribe_command,
     "settings": settings_command,
+    "digest": digest_command,
     "sources": sources_command,
     "addsource": addsource_command,
     "removesource": removesource_command,

@@ -6,6 +6,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FACT_KINDS = ("investment", "expansion", "funding", "earnings", "approval", "plan", "statement")
+FACT_LABELS = {
+    "investment": "Investment",
+    "expansion": "New site or expansion",
+    "funding": "Funding or subsidy",
+    "earnings": "Revenue or earnings",
+    "approval": "Approval",
+    "plan": "Plan or evaluation",
+    "statement": "Statement",
+}
 
 
 @dataclass
