@@ -44,6 +44,9 @@ def unfollow(session: Session, subscriber: Subscriber, company_id: int) -> bool:
 def followed_companies(session: Session, subscriber: Subscriber) -> list[Company]:
     return list(
         session.scalars(
-            select(Company).join(Follow, Follow.company_id == Company.id).where(Follow.subscriber_id == subscriber.id).order_by(Company.name)
+            select(Company)
+            .join(Follow, Follow.company_id == Company.id)
+            .where(Follow.subscriber_id == subscriber.id)
+            .order_by(Company.name)
         )
     )
