@@ -11,7 +11,14 @@ import time
 from collections import defaultdict, deque
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -24,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands.router import COMMANDS, Chat, handle_action, handle_text
+from bot.commands.router import ADMIN_COMMANDS, COMMANDS, Chat, handle_action, handle_text
 from bot.render.telegram_html import TelegramMessage, render_html
 from bot.replies import Reply
 from storage.db import Database
@@ -102,6 +109,9 @@ async def _start(application: Application) -> None:
     await application.start()
     try:
         await application.bot.set_my_commands([BotCommand(c.name, c.description) for c in COMMANDS])
+        admin_menu = [BotCommand(c.name, c.description) for c in COMMANDS + ADMIN_COMMANDS]
+        for chat_id in application.bot_data["admins"]:
+            await application.bot.set_my_commands(admin_menu, scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:  # a self-hosted server may lack optional methods
         log.warning("could not set the command menu: %s", exc)
 

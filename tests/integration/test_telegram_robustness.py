@@ -211,3 +211,14 @@ async def test_webhook_mode_registers_the_url_and_answers_posted_updates(server)
         await stop(application)
     assert refused.status_code == 403 and accepted.status_code == 200
     assert "ASE Technology Holding" in sent[0].text
+
+
+async def test_admins_get_the_admin_commands_in_their_menu(server):
+    fake, db = server
+    application = build_application(fake.token, fake.base_url, db, admins=frozenset({CHAT}))
+    await application.initialize()
+    await start_polling(application, timeout=1)
+    await stop(application)
+    everyone = [c["command"] for c in fake.commands()]
+    admin = [c["command"] for c in fake.commands({"type": "chat", "chat_id": CHAT})]
+    assert "stats" not in everyone and "stats" in admin and "company" in admin
