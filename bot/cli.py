@@ -31,7 +31,7 @@ from bot.extract.pipeline import ArticleText, Extractor
 from bot.ingest.feeds import parse_feed
 from bot.ingest.folder import read_article_file
 from bot.ingest.http import Fetcher
-from bot.ingest.models import IngestError
+from bot.ingest.models import IngestError, Summary
 from bot.ingest.pipeline import Ingestor, Progress, is_url
 from bot.ingest.report import summary_lines
 from bot.logs import setup_logging
@@ -322,8 +322,8 @@ async def _serve(settings: Settings, db: Database) -> int:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
 
-    def report(summary_obj: object) -> None:
-        for line in summary_lines(summary_obj):  # type: ignore[arg-type]
+    def report(summary: Summary) -> None:
+        for line in summary_lines(summary):
             print(line, flush=True)
 
     extractor = Extractor(settings.nlp_model)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.commands.context import Chat
@@ -64,7 +64,7 @@ def stats_command(session: Session, chat: Chat, _args: str) -> Reply:
     if not chat.admin:
         return Reply.text(ADMINS_ONLY)
 
-    def count(query) -> int:  # type: ignore[no-untyped-def]
+    def count(query: Select[tuple[int]]) -> int:
         return session.scalar(query) or 0
 
     states = dict(session.execute(select(Source.state, func.count()).group_by(Source.state)).all())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.commands.context import Chat, subscriber
-from bot.commands.resolve import resolve_company
+from bot.commands.resolve import Match, resolve_company
 from bot.replies import Bullets, Button, Paragraph, Reply
 from storage.models import Company
 from storage.subscribers import follow, followed_companies, unfollow
@@ -59,7 +59,7 @@ def following_command(session: Session, chat: Chat, _args: str) -> Reply:
     )
 
 
-def _not_one(matches, suggestions, query: str, *, action: str) -> Reply:  # type: ignore[no-untyped-def]
+def _not_one(matches: list[Match], suggestions: list[str], query: str, *, action: str) -> Reply:
     if matches:
         rows = tuple((Button(m.name[:64], f"{action}:{m.company_id}"),) for m in matches[:8])
         return Reply((Paragraph((f"“{query}” fits several companies. Which one?",)),), rows)

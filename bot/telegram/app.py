@@ -9,8 +9,10 @@ import contextlib
 import logging
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from sqlalchemy.orm import Session
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
@@ -144,7 +146,7 @@ async def stop_polling(application: Application) -> None:
     await application.stop()
 
 
-def _session_reply(db: Database, work) -> Reply | None:  # type: ignore[no-untyped-def]
+def _session_reply(db: Database, work: Callable[[Session], Reply | None]) -> Reply | None:
     with db.session() as session:
         return work(session)
 
