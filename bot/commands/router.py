@@ -21,7 +21,9 @@ from bot.commands.follow import (
     unfollow_command,
     unfollow_company,
 )
+from bot.commands.latest import latest_command
 from bot.commands.resolve import resolve_company
+from bot.commands.search import search_command
 from bot.commands.subscribe import settings_action, settings_command, subscribe_command, unsubscribe_command
 from bot.replies import Bold, Bullets, Button, Code, Paragraph, Reply
 
@@ -48,6 +50,8 @@ COMMANDS = (
     CommandInfo("unsubscribe", "Stop the digest", "/unsubscribe"),
     CommandInfo("settings", "Your digest time, zone and frequency", "/settings"),
     CommandInfo("digest", "Your digest now: what is new since the last one", "/digest"),
+    CommandInfo("search", "Articles that mention some words", "/search Arizona fab"),
+    CommandInfo("latest", "The newest articles with their key fact", "/latest 10"),
     CommandInfo("sources", "Where the news comes from", "/sources"),
     CommandInfo("help", "All commands with an example each", "/help"),
 )
@@ -150,6 +154,8 @@ _HANDLERS: dict[str, Handler] = {
     "unsubscribe": unsubscribe_command,
     "settings": settings_command,
     "digest": digest_command,
+    "search": search_command,
+    "latest": latest_command,
     "sources": sources_command,
     "addsource": addsource_command,
     "removesource": removesource_command,

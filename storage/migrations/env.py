@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from storage.db import make_engine
 from storage.models import Base, UTCDateTime
+from storage.search import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -26,6 +27,7 @@ def run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

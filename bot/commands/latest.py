@@ -1,0 +1,75 @@
+"""/latest [N]: the newest stored articles (by the time we stored them), each with its source and its
+top fact. Also the article lines /search shows."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.orm import Session
+
+from bot.commands.context import Chat
+from bot.extract.card import money_text
+from bot.extract.models import FACT_LABELS
+from bot.replies import Bold, Bullets, Heading, Inline, Italic, Link, Reply
+from storage.search import ArticleSummary, TopFact, latest_articles
+
+DEFAULT_COUNT = 5
+MAX_COUNT = 20
+EXAMPLE = "/latest 10"
+_NUMBER = re.compile(r"[+-]?\d+")
+
+
+def latest_command(session: Session, _chat: Chat, args: str) -> Reply:
+    args = args.strip()
+    if not args:
+        count = DEFAULT_COUNT
+    elif _NUMBER.fullmatch(args):
+        count = int(args)
+        if not 1 <= count <= MAX_COUNT:
+            return Reply.error(
+                f"I can list from 1 to {MAX_COUNT} articles, not {_echo(args)}.", example=EXAMPLE
+            )
+    else:
+        return Reply.error(
+            f"“{_echo(args)}” is not a number. Give how many articles you want, "
+            f"1 to {MAX_COUNT} ({DEFAULT_COUNT} without a number).",
+            example=EXAMPLE,
+        )
+    articles = latest_articles(session, limit=count)
+    if not articles:
+        return Reply.text("No articles are stored yet.")
+    heading = "The latest article" if len(articles) == 1 else f"The latest {len(articles)} articles"
+    return Reply(
+        (
+            Heading(heading),
+            Bullets(tuple(article_line(a) for a in articles)),
+        )
+    )
+
+
+def article_line(article: ArticleSummary, extra: tuple[Inline | str, ...] = ()) -> tuple[Inline | str, ...]:
+    """Title (a link when the URL is http(s)), source and date; then `extra` lines and the top fact."""
+    url = article.url or ""
+    title = Link(article.title, url) if url.startswith(("http://", "https://")) else Bold(article.title)
+    when = (article.published_at or article.ingested_at).date().isoformat()
+    parts: list[Inline | str] = [title, f" — {article.source_name or 'unknown source'} · {when}"]
+    parts += extra
+    if article.fact is not None:
+        parts += ["\n", Italic(fact_text(article.fact))]
+    return tuple(parts)
+
+
+def fact_text(fact: TopFact) -> str:
+    """'Investment · TSMC · USD 165 billion · Arizona'."""
+    details = [FACT_LABELS.get(fact.kind, fact.kind)]
+    if fact.company:
+        details.append(fact.company)
+    if fact.amount_value is not None and fact.amount_currency:
+        details.append(money_text(fact.amount_value, fact.amount_currency))
+    if fact.place:
+        details.append(fact.place)
+    return " · ".join(details)
+
+
+def _echo(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
