@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Article, ArticleCompany, Company, Fact
+from storage.models import Article, ArticleCompany, Company
+from storage.search import TopFact, top_facts
 
 
 @dataclass
@@ -19,13 +20,12 @@ class DigestArticle:
     source_name: str | None
     ingested_at: datetime
     companies: list[tuple[int, str]] = field(default_factory=list)  # salient (id, name)
-    fact: Fact | None = None
-    fact_company: str | None = None
+    fact: TopFact | None = None
 
 
 def articles_since(session: Session, since: datetime, *, limit: int = 200) -> list[DigestArticle]:
     """Articles we stored after `since` (our clock, not the feed's), newest first, first fetches of
-    new sources left out, each with the companies it is about and its most telling fact."""
+    new sources left out, each with the companies it is about and its top fact."""
     rows = session.execute(
         select(Article.id, Article.title, Article.url, Article.source_name, Article.ingested_at)
         .where(Article.ingested_at > since, Article.backfill.is_(False), Article.extracted_at.is_not(None))
@@ -42,14 +42,6 @@ def articles_since(session: Session, since: datetime, *, limit: int = 200) -> li
         .order_by(ArticleCompany.article_id, Company.name)
     ):
         articles[article_id].companies.append((company_id, name))
-    facts = session.execute(
-        select(Fact, Company.name)
-        .join(Company, Company.id == Fact.company_id, isouter=True)
-        .where(Fact.article_id.in_(articles))
-        .order_by(Fact.article_id, (Fact.kind == "statement"), Fact.amount_value.is_(None), Fact.position)
-    ).all()
-    for fact, company_name in facts:
-        article = articles[fact.article_id]
-        if article.fact is None:
-            article.fact, article.fact_company = fact, company_name
+    for article_id, fact in top_facts(session, list(articles)).items():
+        articles[article_id].fact = fact
     return list(articles.values())

@@ -7,8 +7,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.commands.resolve import MAX_QUERY, resolve_company
-from bot.extract.card import money_text
-from bot.extract.models import FACT_LABELS
+from bot.extract.card import fact_summary
 from bot.replies import Bold, Bullets, Button, Heading, Italic, Link, Paragraph, Reply
 from storage.facts import (
     FactRow,
@@ -86,10 +85,8 @@ def company_page(session: Session, company_id: int, page: int) -> Reply:
 
 
 def _fact_line(fact: FactRow) -> tuple:
-    details = [FACT_LABELS.get(fact.kind, fact.kind)]
-    if fact.amount_value is not None and fact.amount_currency:
-        details.append(money_text(fact.amount_value, fact.amount_currency))
-    details += [x for x in (fact.place, fact.date.isoformat() if fact.date else None) if x]
+    details = [fact_summary(fact.kind, None, fact.amount_value, fact.amount_currency, fact.place)]
+    details += [fact.date.isoformat()] if fact.date else []
     source = fact.source_name or "source"
     origin = Link(source, fact.url) if fact.url and fact.url.startswith("http") else source
     return (Bold(" · ".join(details)), f" — “{_trim(fact.sentence)}” — ", origin)

@@ -8,8 +8,7 @@ import re
 from sqlalchemy.orm import Session
 
 from bot.commands.context import Chat
-from bot.extract.card import money_text
-from bot.extract.models import FACT_LABELS
+from bot.extract.card import fact_summary
 from bot.replies import Bold, Bullets, Heading, Inline, Italic, Link, Reply
 from storage.search import ArticleSummary, TopFact, latest_articles
 
@@ -61,14 +60,7 @@ def article_line(article: ArticleSummary, extra: tuple[Inline | str, ...] = ()) 
 
 def fact_text(fact: TopFact) -> str:
     """'Investment · TSMC · USD 165 billion · Arizona'."""
-    details = [FACT_LABELS.get(fact.kind, fact.kind)]
-    if fact.company:
-        details.append(fact.company)
-    if fact.amount_value is not None and fact.amount_currency:
-        details.append(money_text(fact.amount_value, fact.amount_currency))
-    if fact.place:
-        details.append(fact.place)
-    return " · ".join(details)
+    return fact_summary(fact.kind, fact.company, fact.amount_value, fact.amount_currency, fact.place)
 
 
 def _echo(text: str, limit: int = 30) -> str:

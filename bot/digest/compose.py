@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.extract.card import money_text
-from bot.extract.models import FACT_LABELS
+from bot.extract.card import fact_summary
 from bot.replies import Bold, Bullets, Heading, Italic, Link, Paragraph, Reply
 from storage.digest import DigestArticle
 
@@ -51,14 +50,8 @@ def _entry(article: DigestArticle, followed: dict[int, str]) -> tuple:
     parts: list = [title, f" ({article.source_name or 'unknown source'})"]
     fact = article.fact
     if fact is not None:
-        details = [FACT_LABELS.get(fact.kind, fact.kind)]
-        if article.fact_company:
-            details.append(article.fact_company)
-        if fact.amount_value is not None and fact.amount_currency:
-            details.append(money_text(fact.amount_value, fact.amount_currency))
-        if fact.place:
-            details.append(fact.place)
-        parts.append(" — " + " · ".join(details))
+        summary = fact_summary(fact.kind, fact.company, fact.amount_value, fact.amount_currency, fact.place)
+        parts.append(" — " + summary)
     why = [name for cid, name in article.companies if cid in followed]
     if why:
         parts.append(Italic(f" — you follow {', '.join(why)}"))

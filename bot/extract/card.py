@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.extract.models import ArticleFacts
+from bot.extract.models import FACT_LABELS, ArticleFacts
 
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
 
@@ -13,6 +13,20 @@ def money_text(value: float, currency: str) -> str:
         if abs(value) >= scale:
             return f"{currency} {value / scale:,.3g} {word}".replace(".0 ", " ")
     return f"{currency} {value:,.0f}"
+
+
+def fact_summary(
+    kind: str, company: str | None, amount_value: float | None, amount_currency: str | None, place: str | None
+) -> str:
+    """'Investment · TSMC · USD 165 billion · Arizona': a fact in one line."""
+    details = [FACT_LABELS.get(kind, kind)]
+    if company:
+        details.append(company)
+    if amount_value is not None and amount_currency:
+        details.append(money_text(amount_value, amount_currency))
+    if place:
+        details.append(place)
+    return " · ".join(details)
 
 
 def fact_card(facts: ArticleFacts) -> str:
