@@ -4,9 +4,11 @@ known names when it fits none."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
-from bot.commands.resolve import MAX_QUERY, resolve_company
+from bot.commands.resolve import MAX_QUERY, Resolution, resolve_company
 from bot.extract.card import fact_summary
 from bot.replies import Bold, Bullets, Button, Heading, Italic, Link, Paragraph, Reply
 from storage.facts import (
@@ -34,16 +36,31 @@ def company_command(session: Session, query: str) -> Reply:
     if resolution.company is not None:
         reply = company_page(session, resolution.company.company_id, page=0)
         return Reply(reply.blocks, reply.buttons, reply.link_preview, notice)
+    return not_one_company(
+        resolution, lambda company_id: company_action(company_id, 0), suggest="cq", notice=notice
+    )
+
+
+def not_one_company(
+    resolution: Resolution,
+    action: Callable[[int], str],
+    *,
+    suggest: str | None = None,
+    notice: str | None = None,
+) -> Reply:
+    """The reply when a name fits several companies (a button each, pressing one runs `action`) or
+    none (the closest names, as buttons that run the `suggest` action on the name when given)."""
     if resolution.matches:
-        rows = tuple((Button(m.name[:64], company_action(m.company_id, 0)),) for m in resolution.matches[:8])
+        rows = tuple((Button(m.name[:64], action(m.company_id)),) for m in resolution.matches[:8])
         return Reply(
             (Paragraph((f"“{resolution.query}” fits several companies. Which one?",)),), rows, notice=notice
         )
-    text = f"No company called “{resolution.query}” is known yet."
-    blocks = [Paragraph((text,))]
+    blocks = [Paragraph((f"No company called “{resolution.query}” is known yet.",))]
     if resolution.suggestions:
         blocks.append(Paragraph(("Did you mean: ", ", ".join(resolution.suggestions), "?")))
-    buttons = tuple((Button(name[:64], f"cq:{name}"[:64]),) for name in resolution.suggestions)
+    buttons = ()
+    if suggest is not None:
+        buttons = tuple((Button(name[:64], f"{suggest}:{name}"[:64]),) for name in resolution.suggestions)
     return Reply(tuple(blocks), buttons, notice=notice)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot.commands.company import not_one_company
 from bot.commands.context import Chat, subscriber
-from bot.commands.resolve import Match, resolve_company
+from bot.commands.resolve import resolve_company
 from bot.replies import Bullets, Button, Paragraph, Reply
 from storage.models import Company
 from storage.subscribers import follow, followed_companies, unfollow
@@ -16,7 +17,7 @@ def follow_command(session: Session, chat: Chat, args: str) -> Reply:
         return Reply.error("Which company do you want to follow?", example="/follow ASE")
     resolution = resolve_company(session, args)
     if resolution.company is None:
-        return _not_one(resolution.matches, resolution.suggestions, args, action="fo")
+        return not_one_company(resolution, lambda company_id: f"fo:{company_id}")
     return follow_company(session, chat, resolution.company.company_id)
 
 
@@ -36,7 +37,7 @@ def unfollow_command(session: Session, chat: Chat, args: str) -> Reply:
         return following_command(session, chat, args)
     resolution = resolve_company(session, args)
     if resolution.company is None:
-        return _not_one(resolution.matches, resolution.suggestions, args, action="uf")
+        return not_one_company(resolution, lambda company_id: f"uf:{company_id}")
     return unfollow_company(session, chat, resolution.company.company_id)
 
 
@@ -57,13 +58,3 @@ def following_command(session: Session, chat: Chat, _args: str) -> Reply:
         (Paragraph(("You follow:",)), Bullets(tuple((c.name,) for c in companies))),
         buttons,
     )
-
-
-def _not_one(matches: list[Match], suggestions: list[str], query: str, *, action: str) -> Reply:
-    if matches:
-        rows = tuple((Button(m.name[:64], f"{action}:{m.company_id}"),) for m in matches[:8])
-        return Reply((Paragraph((f"“{query}” fits several companies. Which one?",)),), rows)
-    text = f"No company called “{query}” is known yet."
-    if suggestions:
-        text += f" Did you mean: {', '.join(suggestions)}?"
-    return Reply.text(text)
