@@ -1,9 +1,11 @@
-"""Queries on stored articles: storing one only once, and finding what is already known."""
+"""Queries on stored articles: storing one only once, finding what is already known, and the recent
+articles a new one may be a copy of (stories)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -75,3 +77,43 @@ def add_article(
 
 def count_articles(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Article)) or 0
+
+
+class StoryCandidate(NamedTuple):
+    story: int  # the story's key: story_id, or the article's own id for a story's first article
+    title: str
+    text: str  # the first characters only
+
+
+def recent_titles(
+    session: Session, since: datetime, *, exclude_id: int | None = None, limit: int = 2000
+) -> list[tuple[int, str]]:
+    """(id, title) of the articles stored after `since`, newest first, at most `limit`: what a new
+    article may be a copy of. Ids and titles only, so thousands cost little (on SQLite, columns after
+    the text, such as story_id, are read only by walking the text's overflow pages)."""
+    query = (
+        select(Article.id, Article.title)
+        .where(Article.ingested_at > since)
+        .order_by(Article.ingested_at.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    if exclude_id is not None:
+        query = query.where(Article.id != exclude_id)
+    return [(article_id, title) for article_id, title in session.execute(query)]
+
+
+def story_candidates(session: Session, ids: Sequence[int], text_chars: int) -> list[StoryCandidate]:
+    """These articles' story keys, titles and first `text_chars` characters of text (cut by the
+    database), in the order of `ids`."""
+    if not ids:
+        return []
+    rows = session.execute(
+        select(
+            Article.id,
+            func.coalesce(Article.story_id, Article.id),
+            Article.title,
+            func.substr(Article.text, 1, text_chars),
+        ).where(Article.id.in_(list(ids)))
+    )
+    found = {article_id: StoryCandidate(story, title, text) for article_id, story, title, text in rows}
+    return [found[i] for i in ids if i in found]

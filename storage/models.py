@@ -127,6 +127,12 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     # Set when facts were extracted; None means the extraction job still has to read it.
     extracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # When the article first had its facts and so became news for digests and alerts (our clock; a
+    # re-extraction leaves it alone). Digest cursors compare against this.
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The first stored article of the same story (a near-duplicate from another source); None when
+    # this article is the first. A story's key is story_id or, for the first, its own id.
+    story_id: Mapped[int | None] = mapped_column(Integer, index=True)
     extractor_version: Mapped[int | None] = mapped_column(Integer)
     key_points: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     places: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
@@ -250,7 +256,10 @@ class Subscriber(Base):
     quiet_start: Mapped[dt.time | None] = mapped_column(Time)
     quiet_end: Mapped[dt.time | None] = mapped_column(Time)
     send_empty: Mapped[bool] = mapped_column(default=False)  # a "nothing new" note when there is none
-    cursor: Mapped[datetime | None] = mapped_column(UTCDateTime())  # articles stored after this are new
+    cursor: Mapped[datetime | None] = mapped_column(UTCDateTime())  # articles ready after this are new
+    # The UTC instant the next scheduled digest falls due; set whenever the schedule changes and after
+    # each digest, so the dispatcher (and a restart) reads it back. None: not scheduled yet.
+    next_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     follows: Mapped[list[Follow]] = relationship(back_populates="subscriber", cascade="all, delete-orphan")
@@ -270,3 +279,42 @@ class Follow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     subscriber: Mapped[Subscriber] = relationship(back_populates="follows")
+
+
+class DeliveryKind(enum.StrEnum):
+    DIGEST = "digest"
+    ALERT = "alert"
+
+
+class DeliveryState(enum.StrEnum):
+    PENDING = "pending"  # prepared; some or all of its messages still to send
+    SENT = "sent"  # every message accepted by Telegram
+    EMPTY = "empty"  # a digest period with nothing to say (nothing sent, the period is done)
+    FAILED = "failed"  # given up: the chat is gone or the messages were refused
+
+
+class Delivery(Base):
+    """The delivery ledger: one row per subscriber and digest period (or story, for alerts).
+
+    The row is written, with the reply as composed, in the same transaction that advances the
+    subscriber's cursor; the reply is rendered (deterministically) when sent, and `parts_sent` goes up
+    one message at a time, each only after Telegram accepted it. The unique key is what makes a digest
+    or alert impossible to prepare twice."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("subscriber_id", "kind", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    kind: Mapped[DeliveryKind] = mapped_column(_str_enum(DeliveryKind))
+    key: Mapped[str] = mapped_column(String(64))  # "daily:2026-11-30", "weekly:2026-11-30", "story:123"
+    state: Mapped[DeliveryState] = mapped_column(_str_enum(DeliveryState), index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the scheduled instant, or when news came
+    send_after: Mapped[datetime] = mapped_column(UTCDateTime())  # later than due_at in quiet hours
+    # The reply as composed (bot.reply_data), rendered for the transport when sent; None when empty.
+    reply: Mapped[dict | None] = mapped_column(JSON)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,7 +2,8 @@
 
 `Ingestor` is what the CLI and the scheduler call. It owns no policy about where input comes from
 (that is `folder`, `feeds`, `pages`) nor how rows are written (that is `storage`); it connects them,
-decides new versus duplicate, and keeps a source's health (back-off, failing state) up to date.
+decides new versus duplicate, files a new article under the story it is a copy of (`stories`), and
+keeps a source's health (back-off, failing state) up to date.
 """
 
 from __future__ import annotations
@@ -15,20 +16,24 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from sqlalchemy.orm import Session
+
 from bot.ingest.feeds import Feed, FeedEntry, draft_from_html, looks_like_feed, parse_feed
 from bot.ingest.folder import files_in, read_article_file
 from bot.ingest.http import Fetcher
 from bot.ingest.models import ArticleDraft, IngestError, NoArticleText, Outcome, Status, Summary
 from bot.ingest.normalize import canonical_url, content_hash
 from bot.ingest.pages import article_from_response, fetch_page
-from storage.articles import add_article, known_urls
+from bot.ingest.stories import TEXT_CHARS, Candidate, closest_copy, shortlist
+from storage.articles import add_article, known_urls, recent_titles, story_candidates
 from storage.db import Database
-from storage.models import Source, SourceKind, SourceState, utcnow
+from storage.models import Article, Source, SourceKind, SourceState, utcnow
 from storage.sources import due_sources
 
 _OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 FAILING_AFTER = 3  # consecutive failed fetches before a source is shown as failing
 MAX_BACKOFF = timedelta(hours=24)
+STORY_WINDOW = timedelta(days=3)  # a copy of a story is looked for among articles stored this recently
 
 
 class Progress(Protocol):
@@ -207,6 +212,8 @@ class Ingestor:
                 published_at=draft.published_at,
                 backfill=backfill,
             )
+            if created:
+                article.story_id = self._story_of(session, article)
             article_id, stored_title = article.id, article.title
         if created:
             return Outcome(target, Status.NEW, title=draft.title, article_id=article_id)
@@ -217,6 +224,13 @@ class Ingestor:
             article_id=article_id,
             reason=f"already stored as #{article_id}",
         )
+
+    def _story_of(self, session: Session, article: Article) -> int | None:
+        """The story a newly stored article is a copy of, among those stored within STORY_WINDOW."""
+        recent = recent_titles(session, self.clock() - STORY_WINDOW, exclude_id=article.id)
+        picked = shortlist(article.title, article.text, [title for _id, title in recent])
+        rows = story_candidates(session, [recent[i][0] for i in picked], TEXT_CHARS)
+        return closest_copy(article.title, article.text, [Candidate(*row) for row in rows])
 
     # -- registered sources (the scheduler) --------------------------------------------------------
 

@@ -323,7 +323,7 @@ def test_migration_0004_goes_down_and_up_again_and_indexes_stored_articles(store
     with store.session() as session:
         assert session.scalar(select(Article.id).limit(1)) is not None  # the articles stay
     migrate.upgrade(store.engine)
-    assert migrate.current_revision(store.engine) == "0004" == migrate.head_revision()
+    assert migrate.current_revision(store.engine) == migrate.head_revision()
     assert search_objects(store) == with_search
     assert any(t.startswith(SEED_TITLE) for t in titles(store, "Raimondo"))  # stored rows indexed again
     assert main(["ingest", str(WIWYNN)]) == 0
