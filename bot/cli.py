@@ -15,15 +15,20 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichBar
+from telegram import Bot
 
 from bot.commands.router import Chat
 from bot.config import Settings, SettingsError, load_settings
-from bot.console import Console
+from bot.console import CONSOLE_CHAT_ID, Console
+from bot.delivery.console import ConsoleOutbox
+from bot.delivery.dispatch import Dispatcher
+from bot.delivery.outbox import Outbox
+from bot.delivery.telegram import TelegramOutbox
 from bot.enrich import extract_pending, sync_companies
 from bot.extract.card import fact_card
 from bot.extract.nlp import ModelNotInstalled
@@ -227,6 +232,13 @@ def cmd_company(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
+    """What /digest from that chat would answer (and, as /digest does, the chat's cursor moves on)."""
+    console = Console(open_database(settings), chat_defaults(settings, args.chat))
+    console.show(console.answer("/digest"))
+    return 0
+
+
 def cmd_shell(settings: Settings, _args: argparse.Namespace) -> int:
     Console(open_database(settings), chat_defaults(settings)).run()
     return 0
@@ -315,6 +327,26 @@ async def _talk(settings: Settings, db: Database, stop: asyncio.Event) -> None:
         await stop_polling(application)
 
 
+STOP_TIMEOUT_SECONDS = 15
+
+
+@contextlib.asynccontextmanager
+async def open_outbox(settings: Settings) -> AsyncIterator[tuple[Outbox, int | None]]:
+    """Where digests and alerts go: Telegram with a token (its own Bot, paced apart from the
+    conversation's), else this terminal, which is the one chat."""
+    if settings.telegram_bot_token is None:
+        yield ConsoleOutbox(), CONSOLE_CHAT_ID
+        return
+    root = settings.telegram_base_url.rstrip("/")
+    bot = Bot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=f"{root}/bot",
+        base_file_url=f"{root}/file/bot",
+    )
+    async with bot:
+        yield TelegramOutbox(bot), None
+
+
 async def _serve(settings: Settings, db: Database) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -332,14 +364,18 @@ async def _serve(settings: Settings, db: Database) -> int:
     def extract() -> int:
         return extract_pending(db, extractor)
 
-    async with make_fetcher(settings) as fetcher:
+    async with make_fetcher(settings) as fetcher, open_outbox(settings) as (outbox, only_chat):
         ingestor = Ingestor(db, fetcher, max_file_bytes=settings.max_download_bytes)
-        scheduler = build_scheduler(ingestor, report, extract)
+        dispatcher = Dispatcher(db, outbox, chat_id=only_chat, in_flight=settings.delivery_in_flight)
+        scheduler = build_scheduler(ingestor, report, extract, dispatcher)
         scheduler.start()
         print("digestbot is running; it fetches its sources on schedule. Ctrl-C stops it.", flush=True)
         talking = asyncio.create_task(_talk(settings, db, stop))
         await stop.wait()
         scheduler.shutdown(wait=False)
+        # The conversation stops itself on the same event (polling, then the Application); give it
+        # the time to, rather than cancelling it half-way.
+        await asyncio.wait({talking}, timeout=STOP_TIMEOUT_SECONDS)
         if not talking.done():
             talking.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -378,6 +414,12 @@ def build_parser() -> argparse.ArgumentParser:
     company = commands.add_parser("company", help="what the store knows about a company")
     company.add_argument("name", nargs="+", metavar="NAME")
     company.set_defaults(handler=cmd_company)
+
+    digest = commands.add_parser("digest", help="print a chat's digest now (what /digest answers there)")
+    digest.add_argument(
+        "--chat", type=int, default=CONSOLE_CHAT_ID, metavar="ID", help="chat id (default: the terminal's)"
+    )
+    digest.set_defaults(handler=cmd_digest)
 
     shell = commands.add_parser("shell", help="talk to the bot in this terminal")
     shell.set_defaults(handler=cmd_shell)

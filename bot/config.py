@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     http_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
     max_download_bytes: int = Field(default=5_000_000, ge=10_000, le=200_000_000)
     user_agent: str = "digestbot/0.1 (+https://github.com/digestbot)"
+    delivery_in_flight: int = Field(default=1, ge=1, le=30)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -1,28 +1,37 @@
 """APScheduler jobs that run inside the bot's event loop: fetching the sources that are due, then
-extracting the facts of what they brought (in a worker thread: spaCy is CPU-bound)."""
+extracting the facts of what they brought (in a worker thread: spaCy is CPU-bound); and dispatching
+the digests and alerts that fell due.
+
+Nothing about a subscriber's schedule lives in the scheduler: the dispatch job reads due times from the
+database every minute, so a restart or a changed time is simply read back."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.delivery.dispatch import Dispatcher
 from bot.ingest.models import Summary
 from bot.ingest.pipeline import Ingestor
 
 log = logging.getLogger(__name__)
 
 FETCH_CHECK_SECONDS = 60
+DISPATCH_SECONDS = 60
 
 
 def build_scheduler(
-    ingestor: Ingestor, on_summary: Callable[[Summary], None], extract_pending: Callable[[], int]
+    ingestor: Ingestor,
+    on_summary: Callable[[Summary], None],
+    extract_pending: Callable[[], int],
+    dispatcher: Dispatcher | None = None,
 ) -> AsyncIOScheduler:
     """Every minute, fetch whichever sources are due (each source keeps its own interval and
-    back-off in the database, so a restart simply reads them back), then extract what is new."""
+    back-off in the database), then extract what is new; and every minute, dispatch."""
     scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def fetch_due_sources() -> None:
@@ -33,13 +42,34 @@ def build_scheduler(
         if extracted:
             log.info("extracted the facts of %d article(s)", extracted)
 
+    _every(scheduler, FETCH_CHECK_SECONDS, fetch_due_sources, "fetch-due-sources")
+    if dispatcher is not None:
+
+        async def dispatch() -> None:
+            report = await dispatcher.run_once()
+            if report.digests or report.alerts or report.messages or report.failed or report.deactivated:
+                log.info(
+                    "dispatch: %d digest(s) and %d alert(s) prepared, %d message(s) sent, "
+                    "%d failed, %d chat(s) gone",
+                    report.digests,
+                    report.alerts,
+                    report.messages,
+                    report.failed,
+                    report.deactivated,
+                )
+
+        _every(scheduler, DISPATCH_SECONDS, dispatch, "dispatch")
+    return scheduler
+
+
+def _every(scheduler: AsyncIOScheduler, seconds: int, job: Callable[[], Awaitable[None]], name: str) -> None:
+    """Run `job` now and every `seconds`; a run still going when the next is due makes it skip."""
     scheduler.add_job(
-        fetch_due_sources,
+        job,
         "interval",
-        seconds=FETCH_CHECK_SECONDS,
-        id="fetch-due-sources",
+        seconds=seconds,
+        id=name,
         next_run_time=datetime.now(UTC),
         max_instances=1,
         coalesce=True,
     )
-    return scheduler

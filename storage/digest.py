@@ -1,47 +1,118 @@
-"""What a digest reads: the articles stored after a cursor, with their salient companies and top fact."""
+"""What digests and alerts read: the stories that became news in a window of our clock.
+
+An article becomes news when its facts are first stored (`Article.ready_at`); first fetches of new
+sources (`backfill`) never do. Near-duplicates from other sources share a story
+(`Article.story_id`); a story is news once, at the moment its first article became news, and later
+copies only add "also reported by" sources to it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleCompany, Company
 from storage.search import TopFact, top_facts
 
+# Copies of a story are looked for this far back: a near-duplicate is only grouped with a story
+# stored within the ingest-side grouping window (bot.ingest.stories), three days, plus slack.
+STORY_SPAN = timedelta(days=4)
+CHUNK = 900  # ids per IN (...) list, under SQLite's parameter limit
+
 
 @dataclass
-class DigestArticle:
-    id: int
+class DigestStory:
+    """One story: the article that broke it, the companies it is about, its top fact, and how many
+    other sources carried it."""
+
+    key: int  # the story's first article id
+    article_id: int  # the article shown (the first that was news)
     title: str
     url: str | None
     source_name: str | None
-    ingested_at: datetime
-    companies: list[tuple[int, str]] = field(default_factory=list)  # salient (id, name)
+    news_at: datetime  # when the story first became news (our clock)
+    companies: list[tuple[int, str]] = field(default_factory=list)  # salient (id, name), by name
     fact: TopFact | None = None
+    other_sources: int = 0  # distinct other sources that carried it
+
+    @property
+    def company_ids(self) -> frozenset[int]:
+        return frozenset(cid for cid, _ in self.companies)
 
 
-def articles_since(session: Session, since: datetime, *, limit: int = 200) -> list[DigestArticle]:
-    """Articles we stored after `since` (our clock, not the feed's), newest first, first fetches of
-    new sources left out, each with the companies it is about and its top fact."""
+def stories_between(session: Session, since: datetime, until: datetime) -> list[DigestStory]:
+    """Stories that became news after `since` and up to `until`, oldest first."""
+    story_key = func.coalesce(Article.story_id, Article.id)
     rows = session.execute(
-        select(Article.id, Article.title, Article.url, Article.source_name, Article.ingested_at)
-        .where(Article.ingested_at > since, Article.backfill.is_(False), Article.extracted_at.is_not(None))
-        .order_by(Article.ingested_at.desc(), Article.id.desc())
-        .limit(limit)
+        select(
+            story_key.label("key"),
+            Article.id,
+            Article.title,
+            Article.url,
+            Article.source_name,
+            Article.ready_at,
+        )
+        .where(
+            Article.ready_at > since - STORY_SPAN,
+            Article.ready_at <= until,
+            Article.backfill.is_(False),
+        )
+        .order_by(Article.ready_at, Article.id)
     ).all()
-    articles = {row.id: DigestArticle(*row) for row in rows}
-    if not articles:
-        return []
-    for article_id, company_id, name in session.execute(
-        select(ArticleCompany.article_id, Company.id, Company.name)
+    stories: dict[int, DigestStory] = {}
+    sources: dict[int, set[str]] = {}
+    for key, article_id, title, url, source_name, ready_at in rows:
+        story = stories.get(key)
+        if story is None:
+            stories[key] = DigestStory(key, article_id, title, url, source_name, ready_at)
+            sources[key] = {source_name or f"#{article_id}"}
+        else:
+            sources[key].add(source_name or f"#{article_id}")
+    fresh = {key: s for key, s in stories.items() if s.news_at > since}
+    for key, story in fresh.items():
+        story.other_sources = len(sources[key]) - 1
+    _add_companies(session, fresh, since, until)
+    by_article = {s.article_id: s for s in fresh.values()}
+    for ids in _chunks(list(by_article)):
+        for article_id, fact in top_facts(session, ids).items():
+            by_article[article_id].fact = fact
+    return sorted(fresh.values(), key=lambda s: (s.news_at, s.article_id))
+
+
+def latest_news(session: Session, until: datetime) -> datetime | None:
+    """When the newest article up to `until` became news."""
+    return session.scalar(
+        select(func.max(Article.ready_at)).where(Article.ready_at <= until, Article.backfill.is_(False))
+    )
+
+
+def _add_companies(
+    session: Session, stories: dict[int, DigestStory], since: datetime, until: datetime
+) -> None:
+    """The salient companies of every copy of each story (a copy may name one the first missed)."""
+    story_key = func.coalesce(Article.story_id, Article.id)
+    seen: dict[int, set[int]] = {key: set() for key in stories}
+    for key, company_id, name in session.execute(
+        select(story_key, Company.id, Company.name)
+        .join(ArticleCompany, ArticleCompany.article_id == Article.id)
         .join(Company, Company.id == ArticleCompany.company_id)
-        .where(ArticleCompany.article_id.in_(articles), ArticleCompany.salient.is_(True))
-        .order_by(ArticleCompany.article_id, Company.name)
+        .where(
+            Article.ready_at > since - STORY_SPAN,
+            Article.ready_at <= until,
+            Article.backfill.is_(False),
+            ArticleCompany.salient.is_(True),
+        )
+        .order_by(Company.name)
     ):
-        articles[article_id].companies.append((company_id, name))
-    for article_id, fact in top_facts(session, list(articles)).items():
-        articles[article_id].fact = fact
-    return list(articles.values())
+        if key in seen and company_id not in seen[key]:
+            seen[key].add(company_id)
+            stories[key].companies.append((company_id, name))
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]

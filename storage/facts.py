@@ -77,6 +77,8 @@ def save_facts(
     article.places = list(facts.places)
     article.extraction_notes = list(facts.notes)
     article.extracted_at = now
+    if article.ready_at is None:
+        article.ready_at = now
     article.extractor_version = version
     session.flush()
 

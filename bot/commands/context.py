@@ -23,4 +23,9 @@ class Chat:
 
 
 def subscriber(session: Session, chat: Chat) -> Subscriber:
-    return subscriber_for(session, chat.id, default_time=chat.default_time, default_zone=chat.default_zone)
+    """The chat's subscriber row. A chat that talks to us can be reached again: one marked inactive
+    after blocking the bot gets its digests and alerts again."""
+    sub = subscriber_for(session, chat.id, default_time=chat.default_time, default_zone=chat.default_zone)
+    if not sub.active:
+        sub.active = True
+    return sub

@@ -22,6 +22,7 @@ from bot.commands.follow import (
     unfollow_company,
 )
 from bot.commands.latest import latest_command
+from bot.commands.quiet import quiet_command
 from bot.commands.resolve import resolve_company
 from bot.commands.search import search_command
 from bot.commands.subscribe import settings_action, settings_command, subscribe_command, unsubscribe_command
@@ -49,6 +50,7 @@ COMMANDS = (
     CommandInfo("subscribe", "A daily or weekly digest at your time", "/subscribe 08:00 Asia/Taipei"),
     CommandInfo("unsubscribe", "Stop the digest", "/unsubscribe"),
     CommandInfo("settings", "Your digest time, zone and frequency", "/settings"),
+    CommandInfo("quiet", "Hours in which alerts wait, in your time zone", "/quiet 22:00-07:00"),
     CommandInfo("digest", "Your digest now: what is new since the last one", "/digest"),
     CommandInfo("search", "Articles that mention some words", "/search Arizona fab"),
     CommandInfo("latest", "The newest articles with their key fact", "/latest 10"),
@@ -153,6 +155,7 @@ _HANDLERS: dict[str, Handler] = {
     "subscribe": subscribe_command,
     "unsubscribe": unsubscribe_command,
     "settings": settings_command,
+    "quiet": quiet_command,
     "digest": digest_command,
     "search": search_command,
     "latest": latest_command,

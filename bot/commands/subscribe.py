@@ -3,6 +3,9 @@
 /subscribe                       daily, at the default time and zone
 /subscribe 07:30 Asia/Taipei     daily at 07:30 Taipei time
 /subscribe weekly mon 08:00      weekly on Mondays
+
+Every change to the schedule sets when the next digest falls due (`reschedule`), which the dispatcher
+reads back.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from bot.commands.context import Chat, subscriber
-from bot.replies import Bold, Button, Paragraph, Reply
-from storage.models import Frequency, Subscriber
+from bot.digest.schedule import reschedule
+from bot.replies import Bold, Button, Code, Paragraph, Reply
+from storage.models import Frequency, Subscriber, utcnow
 
 EXAMPLE = "/subscribe 08:00 Asia/Taipei"
+QUIET_EXAMPLE = "/quiet 22:00-07:00"
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
 
@@ -26,12 +31,29 @@ class ScheduleError(ValueError):
     pass
 
 
+def parse_time(word: str) -> time | None:
+    """A time of day typed as "07:30", "7.30" or "7h30"; None when `word` does not look like one, and
+    ScheduleError when it does but is not a time of day ("25:99")."""
+    match = _TIME.match(word)
+    if match is None:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise ScheduleError(f"“{word[:20]}” is not a time of day (00:00 to 23:59)")
+    return time(hour, minute)
+
+
 def parse_schedule(args: str) -> tuple[Frequency | None, int | None, time | None, str | None]:
     """(frequency, weekday, time, zone), each None when not given; ScheduleError names what is wrong."""
     frequency = weekday = when = zone = None
     problems = []
     for word in args.split():
         lowered = word.casefold()
+        try:
+            clock = parse_time(word)
+        except ScheduleError as exc:
+            problems.append(str(exc))
+            continue
         if lowered in ("daily", "weekly"):
             frequency = Frequency(lowered)
         elif day := next(
@@ -40,12 +62,8 @@ def parse_schedule(args: str) -> tuple[Frequency | None, int | None, time | None
             weekday = day
         elif lowered in ("mon", "monday"):
             weekday = 0
-        elif match := _TIME.match(word):
-            hour, minute = int(match.group(1)), int(match.group(2))
-            if hour > 23 or minute > 59:
-                problems.append(f"“{word[:20]}” is not a time of day (00:00 to 23:59)")
-            else:
-                when = time(hour, minute)
+        elif clock is not None:
+            when = clock
         elif "/" in word or word.upper() == "UTC":
             try:
                 ZoneInfo(word)
@@ -68,6 +86,14 @@ def describe(sub: Subscriber) -> str:
     return f"daily at {when} ({sub.timezone})"
 
 
+def describe_quiet(sub: Subscriber) -> str:
+    """The subscriber's quiet hours for alerts, as one line."""
+    if sub.quiet_start is None or sub.quiet_end is None or sub.quiet_start == sub.quiet_end:
+        return "Alerts: any time"
+    start, end = sub.quiet_start.strftime("%H:%M"), sub.quiet_end.strftime("%H:%M")
+    return f"Alerts held {start}–{end} ({sub.timezone})"
+
+
 def subscribe_command(session: Session, chat: Chat, args: str) -> Reply:
     try:
         frequency, weekday, when, zone = parse_schedule(args)
@@ -84,6 +110,7 @@ def subscribe_command(session: Session, chat: Chat, args: str) -> Reply:
         sub.digest_time = when
     if zone is not None:
         sub.timezone = zone
+    reschedule(sub, utcnow())
     session.flush()
     return Reply(
         (
@@ -100,6 +127,8 @@ def unsubscribe_command(session: Session, chat: Chat, _args: str) -> Reply:
     if not sub.subscribed:
         return Reply.text("You are not subscribed. /subscribe starts a daily digest.")
     sub.subscribed = False
+    reschedule(sub, utcnow())
+    session.flush()
     return Reply(
         (Paragraph(("Unsubscribed: no more digests. Your followed companies are kept.",)),),
         ((Button("Subscribe again", "set:sub"),),),
@@ -117,7 +146,17 @@ def settings_reply(sub: Subscriber) -> Reply:
         (
             Paragraph((Bold("Your settings"),)),
             Paragraph((status,)),
-            Paragraph((empty, " Change the time or zone with ", EXAMPLE, ".")),
+            Paragraph((f"{describe_quiet(sub)}.",)),
+            Paragraph(
+                (
+                    empty,
+                    " Change the time or zone with ",
+                    Code(EXAMPLE),
+                    ", quiet hours for alerts with ",
+                    Code(QUIET_EXAMPLE),
+                    ".",
+                )
+            ),
         ),
         _settings_buttons(sub),
     )
@@ -125,6 +164,16 @@ def settings_reply(sub: Subscriber) -> Reply:
 
 def settings_action(session: Session, chat: Chat, action: str) -> Reply:
     sub = subscriber(session, chat)
+    if action == "empty":
+        sub.send_empty = not sub.send_empty
+    elif _change_schedule(sub, action):
+        reschedule(sub, utcnow())
+    session.flush()
+    return settings_reply(sub)
+
+
+def _change_schedule(sub: Subscriber, action: str) -> bool:
+    """Apply a settings button that changes the schedule; False when `action` is not one."""
     if action == "sub":
         sub.subscribed = True
         sub.active = True
@@ -135,10 +184,9 @@ def settings_action(session: Session, chat: Chat, action: str) -> Reply:
     elif action in ("+1", "-1"):
         hour = (sub.digest_time.hour + int(action)) % 24
         sub.digest_time = sub.digest_time.replace(hour=hour)
-    elif action == "empty":
-        sub.send_empty = not sub.send_empty
-    session.flush()
-    return settings_reply(sub)
+    else:
+        return False
+    return True
 
 
 def _settings_buttons(sub: Subscriber) -> tuple:

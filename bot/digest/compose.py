@@ -1,58 +1,77 @@
-"""Composing a digest: followed companies first, then the other stories about a company; one entry
-per article with its headline, source, key fact and why it is there."""
+"""Wording digests and alerts: one entry per story with its headline, source, key fact, how many
+other sources carried it, and why it is there ("you follow ASE")."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from bot.digest.select import Selection
 from bot.extract.card import fact_summary
-from bot.replies import Bold, Bullets, Heading, Italic, Link, Paragraph, Reply
-from storage.digest import DigestArticle
-
-MAX_ENTRIES = 30
+from bot.replies import Bold, Bullets, Heading, Italic, Line, Link, Paragraph, Reply
+from storage.digest import DigestStory
 
 
 def compose_digest(
-    articles: list[DigestArticle], followed: dict[int, str], *, since: datetime, send_empty: bool = True
+    selection: Selection,
+    followed: dict[int, str],
+    *,
+    since: datetime,
+    send_empty: bool = True,
+    lines: dict[tuple[int, tuple[str, ...]], Line] | None = None,
 ) -> Reply | None:
-    """None when there is nothing to say and the subscriber did not ask for "nothing new" notes."""
-    about_companies = [a for a in articles if a.companies]
-    mine = [a for a in about_companies if any(cid in followed for cid, _ in a.companies)]
-    others = [a for a in about_companies if a not in mine]
-    if not mine and not others:
+    """None when there is nothing to say and the subscriber did not ask for "nothing new" notes.
+    `lines` keeps each story's line for the next digests composed from the same stories."""
+    if selection.empty:
         if not send_empty:
             return None
         return Reply.text(f"Nothing new about companies since {since:%Y-%m-%d %H:%M} UTC.")
     blocks: list = [Heading("Your digest")]
-    shown = 0
-    if mine:
+    if selection.followed:
         blocks.append(Paragraph((Bold("Companies you follow"),)))
-        entries = [_entry(a, followed) for a in mine[:MAX_ENTRIES]]
-        blocks.append(Bullets(tuple(entries)))
-        shown += len(entries)
-    if others and shown < MAX_ENTRIES:
+        blocks.append(Bullets(tuple(_cached_line(s, followed, lines) for s in selection.followed)))
+    if selection.others:
         blocks.append(Paragraph((Bold("Other company news"),)))
-        entries = [_entry(a, followed) for a in others[: MAX_ENTRIES - shown]]
-        blocks.append(Bullets(tuple(entries)))
-        shown += len(entries)
-    hidden = len(mine) + len(others) - shown
-    if hidden > 0:
-        blocks.append(Paragraph((Italic(f"… and {hidden} more. /latest lists the newest."),)))
+        blocks.append(Bullets(tuple(_cached_line(s, followed, lines) for s in selection.others)))
+    if selection.hidden > 0:
+        blocks.append(Paragraph((Italic(f"… and {selection.hidden} more. /latest lists the newest."),)))
     return Reply(tuple(blocks))
 
 
-def _entry(article: DigestArticle, followed: dict[int, str]) -> tuple:
-    title = (
-        Link(article.title, article.url)
-        if article.url and article.url.startswith("http")
-        else Bold(article.title)
+def compose_alert(story: DigestStory, followed: dict[int, str]) -> Reply:
+    """A push for one story about a followed company."""
+    names = [name for cid, name in story.companies if cid in followed] or [n for _, n in story.companies]
+    return Reply(
+        (
+            Paragraph((Bold(f"🔔 {', '.join(names)} in the news"),)),
+            Paragraph(story_line(story, followed)),
+        ),
+        link_preview=True,
     )
-    parts: list = [title, f" ({article.source_name or 'unknown source'})"]
-    fact = article.fact
+
+
+def _cached_line(
+    story: DigestStory, followed: dict[int, str], lines: dict[tuple[int, tuple[str, ...]], Line] | None
+) -> Line:
+    if lines is None:
+        return story_line(story, followed)
+    key = (story.key, tuple(name for cid, name in story.companies if cid in followed))
+    line = lines.get(key)
+    if line is None:
+        line = lines[key] = story_line(story, followed)
+    return line
+
+
+def story_line(story: DigestStory, followed: dict[int, str]) -> Line:
+    title = Link(story.title, story.url) if story.url and story.url.startswith("http") else Bold(story.title)
+    parts: list = [title, f" ({story.source_name or 'unknown source'})"]
+    if story.other_sources:
+        plural = "s" if story.other_sources > 1 else ""
+        parts.append(f", also reported by {story.other_sources} source{plural}")
+    fact = story.fact
     if fact is not None:
         summary = fact_summary(fact.kind, fact.company, fact.amount_value, fact.amount_currency, fact.place)
         parts.append(" — " + summary)
-    why = [name for cid, name in article.companies if cid in followed]
+    why = [name for cid, name in story.companies if cid in followed]
     if why:
         parts.append(Italic(f" — you follow {', '.join(why)}"))
     return tuple(parts)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
@@ -186,20 +187,22 @@ async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def send_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
     for message in render_html(reply):
-        await context.bot.send_message(
-            chat_id,
-            message.html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=_keyboard(message),
-            link_preview_options=LinkPreviewOptions(is_disabled=message.disable_preview),
+        await send_rendered(context.bot, chat_id, message)
+
+
+async def send_rendered(bot: Bot, chat_id: int, message: TelegramMessage) -> None:
+    """One rendered message: HTML, its inline keyboard, and the link-preview switch."""
+    keyboard = None
+    if message.keyboard:
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(**button) for button in row] for row in message.keyboard]
         )
-
-
-def _keyboard(message: TelegramMessage) -> InlineKeyboardMarkup | None:
-    if not message.keyboard:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(**button) for button in row] for row in message.keyboard]
+    await bot.send_message(
+        chat_id,
+        message.html,
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard,
+        link_preview_options=LinkPreviewOptions(is_disabled=message.disable_preview),
     )
 
 

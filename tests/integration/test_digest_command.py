@@ -77,3 +77,12 @@ def test_a_long_digest_fits_telegram(store: Database):
     messages = render_html(reply)
     assert all(visible_length(m.html) <= 4096 for m in messages)
     assert sum(visible_length(m.html) for m in messages) > 1000
+
+
+def test_the_digest_command_line_prints_a_chats_digest(store: Database, capsys: pytest.CaptureFixture[str]):
+    assert main(["ingest", str(SEED)]) == 0
+    capsys.readouterr()
+    assert main(["digest", "--chat", "31"]) == 0
+    printed = capsys.readouterr().out
+    assert "Your digest" in printed and "ASE Technology Considers" in printed
+    assert "Nothing new about companies since" in say(store, "/digest")  # as /digest there, it moved on

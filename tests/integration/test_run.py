@@ -9,9 +9,17 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import update
+
+from bot.commands.context import Chat
+from bot.commands.router import handle_text
+from bot.console import CONSOLE_CHAT_ID
 from storage import migrate
+from storage.db import Database
+from storage.models import Article, Follow, Subscriber, utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,3 +93,47 @@ def test_db_upgrade_reports_the_revision(tmp_path: Path):
     )
     assert result.returncode == 0, result.stderr
     assert f"Database at revision {migrate.head_revision()} (sqlite)." in result.stdout
+
+
+def test_run_in_the_terminal_prints_the_digest_that_falls_due(tmp_path: Path):
+    """The terminal is one chat: its scheduled digest, when due, is printed there."""
+    url = f"sqlite:///{tmp_path}/store.sqlite3"
+    env = clean_env(
+        PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", DATABASE_URL=url, SEEDS_DIR=str(tmp_path / "none")
+    )
+    ingest = subprocess.run(
+        [sys.executable, "-m", "bot", "ingest", str(ROOT / "seeds" / "letsnewz-ase-us-investment.txt")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert ingest.returncode == 0, ingest.stderr
+    db = Database(url)
+    with db.session() as session:
+        handle_text(session, Chat(id=CONSOLE_CHAT_ID), "/subscribe 08:00 UTC")
+        handle_text(session, Chat(id=CONSOLE_CHAT_ID), "/follow ASE")
+        a_while_ago = utcnow() - timedelta(minutes=5)
+        session.execute(update(Subscriber).values(next_digest_at=a_while_ago))
+        session.execute(update(Follow).values(created_at=a_while_ago - timedelta(minutes=1)))
+        session.execute(update(Article).values(ready_at=a_while_ago))
+    db.dispose()
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        assert process.stdout is not None
+        while time.monotonic() < deadline and not any("you follow ASE" in line for line in lines):
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        rest, _ = process.communicate(timeout=30)
+    output = "".join(lines) + rest
+    assert "Your digest" in output and "Companies you follow" in output
+    assert (
+        "ASE Technology Considers U.S. Investment" in output and "you follow ASE Technology Holding" in output
+    )

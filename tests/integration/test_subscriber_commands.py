@@ -3,8 +3,9 @@ commands, through the same router both transports use, on both databases."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -12,9 +13,13 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.commands.context import Chat
 from bot.commands.router import handle_action, handle_text
+from bot.digest.schedule import next_due, quiet_until, schedule_of
+from bot.render.telegram_html import MESSAGE_LIMIT, render_html
 from bot.render.terminal import choices, render_text
+from bot.replies import Reply
 from storage.db import Database
 from storage.models import Frequency, Subscriber
+from tests.support.botapi import parse_html
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "letsnewz-ase-us-investment.txt"
 USER = Chat(id=501, default_time=time(8, 0), default_zone="Europe/Berlin")
@@ -37,6 +42,45 @@ def say(db: Database, text: str, chat: Chat = USER) -> str:
 def press(db: Database, action: str, chat: Chat = USER) -> str:
     with db.session() as session:
         return render_text(handle_action(session, chat, action))
+
+
+def ask(db: Database, text: str, chat: Chat = USER) -> Reply:
+    with db.session() as session:
+        reply = handle_text(session, chat, text)
+        assert reply is not None
+        return reply
+
+
+def row(db: Database, chat: Chat = USER) -> Subscriber:
+    with db.session() as session:
+        sub = session.scalar(select(Subscriber).where(Subscriber.chat_id == chat.id))
+        session.expunge(sub)
+        return sub
+
+
+def as_telegram_sees_it(reply: Reply) -> str:
+    """The visible text of the reply's messages, after Telegram's (strict) HTML parser accepted them."""
+    texts = []
+    for message in render_html(reply):
+        text, _entities = parse_html(message.html)
+        assert 0 < len(text) <= MESSAGE_LIMIT
+        texts.append(text)
+    return "\n".join(texts)
+
+
+def zone_where_it_is_nine(now: datetime) -> str:
+    """A fixed-offset IANA zone whose local time is 09:xx at `now` (Etc/GMT-N is UTC+N)."""
+    offset = (9 - now.hour) % 24
+    if offset > 14:
+        offset -= 24
+    zone = f"Etc/GMT{-offset:+d}"
+    assert now.astimezone(ZoneInfo(zone)).hour == 9
+    return zone
+
+
+def at_local(day: date, at: time, zone: str) -> datetime:
+    """Wall-clock `at` on `day` in `zone`, as a UTC instant."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def test_follow_unfollow_and_following(store: Database):
@@ -93,6 +137,112 @@ def test_a_bad_schedule_gets_a_clear_error_and_an_example(store: Database, args:
             None,
             False,
         )
+
+
+def test_subscribing_after_todays_digest_time_schedules_tomorrow_in_the_zone(store: Database):
+    zone = zone_where_it_is_nine(datetime.now(UTC))
+    today = datetime.now(UTC).astimezone(ZoneInfo(zone)).date()
+    assert f"daily at 08:00 ({zone})" in say(store, f"/subscribe 08:00 {zone}")
+    due = row(store).next_digest_at
+    assert due == at_local(today + timedelta(days=1), time(8, 0), zone)
+    assert due.utcoffset() == timedelta(0)  # a UTC instant, read back as such
+
+
+def test_moving_the_time_with_the_buttons_moves_the_next_digest(store: Database):
+    zone = zone_where_it_is_nine(datetime.now(UTC))
+    today = datetime.now(UTC).astimezone(ZoneInfo(zone)).date()
+    tomorrow = today + timedelta(days=1)
+    say(store, f"/subscribe 08:00 {zone}")
+    assert row(store).next_digest_at == at_local(tomorrow, time(8, 0), zone)
+
+    assert "daily at 09:00" in press(store, "set:+1")  # 09:00 has begun: still tomorrow
+    assert row(store).next_digest_at == at_local(tomorrow, time(9, 0), zone)
+
+    before = datetime.now(UTC)
+    assert "daily at 10:00" in press(store, "set:+1")  # later today
+    after = datetime.now(UTC)
+    sub = row(store)
+    # Today at 10:00, unless the clock passed 10:00 while the button was being pressed.
+    assert sub.next_digest_at in (next_due(schedule_of(sub), before), next_due(schedule_of(sub), after))
+    assert sub.next_digest_at in (at_local(today, time(10, 0), zone), at_local(tomorrow, time(10, 0), zone))
+
+    assert "daily at 09:00" in press(store, "set:-1")
+    assert row(store).next_digest_at == at_local(tomorrow, time(9, 0), zone)
+
+    assert "weekly on Monday at 09:00" in press(store, "set:weekly")
+    due = row(store).next_digest_at.astimezone(ZoneInfo(zone))
+    assert (due.weekday(), due.time()) == (0, time(9, 0)) and 0 < (due.date() - today).days <= 7
+
+    press(store, "set:empty")  # not a schedule change
+    assert row(store).next_digest_at.astimezone(ZoneInfo(zone)) == due
+
+
+def test_unsubscribing_clears_the_next_digest_and_subscribing_again_sets_it(store: Database):
+    say(store, "/subscribe 07:30 Asia/Taipei")
+    assert row(store).next_digest_at is not None
+    say(store, "/unsubscribe")
+    assert row(store).next_digest_at is None
+
+    before = datetime.now(UTC)
+    assert "daily at 07:30 (Asia/Taipei)" in press(store, "set:sub")
+    after = datetime.now(UTC)
+    sub = row(store)
+    assert sub.next_digest_at in (next_due(schedule_of(sub), before), next_due(schedule_of(sub), after))
+    assert sub.next_digest_at.astimezone(ZoneInfo("Asia/Taipei")).time() == time(7, 30)
+
+    assert "Digest: off" in press(store, "set:unsub")
+    assert row(store).next_digest_at is None
+
+
+def test_quiet_hours_are_set_shown_and_cleared(store: Database):
+    shown = say(store, "/quiet")
+    assert "Alerts: any time" in shown and "/quiet 22:00-07:00" in shown
+    assert "Alerts: any time" in say(store, "/settings")
+
+    reply = ask(store, "/quiet 22:00-07:00")
+    assert "Alerts held 22:00–07:00 (Europe/Berlin)" in as_telegram_sees_it(reply)
+    sub = row(store)
+    assert (sub.quiet_start, sub.quiet_end) == (time(22, 0), time(7, 0))
+    # Local time in the subscriber's zone, across midnight: an alert at 23:30 in Berlin waits for 07:00.
+    late = at_local(date(2025, 3, 3), time(23, 30), "Europe/Berlin")
+    assert quiet_until(sub.quiet_start, sub.quiet_end, sub.timezone, late) == at_local(
+        date(2025, 3, 4), time(7, 0), "Europe/Berlin"
+    )
+    assert "Alerts held 22:00–07:00 (Europe/Berlin)" in say(store, "/quiet")
+    assert "Alerts held 22:00–07:00 (Europe/Berlin)" in say(store, "/settings")
+    assert sub.next_digest_at is None  # quiet hours hold alerts; they schedule no digest
+
+    assert "Alerts held 23:15–06:30" in say(store, "/quiet 23.15 – 6h30")
+    assert "alerts come at any time" in say(store, "/quiet off")
+    sub = row(store)
+    assert (sub.quiet_start, sub.quiet_end) == (None, None)
+    assert "Alerts: any time" in say(store, "/quiet")
+    assert "Alerts: any time" in say(store, "/settings")
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        ("25:00-07:00", "“25:00” is not a time of day (00:00 to 23:59)"),
+        ("banana", "I don't understand “banana”: give a start and an end time, or “off”"),
+        ("22:00-22:00", "Quiet hours need a start and an end that differ"),
+        ("<b>22:00</b>-07:00", "“<b>22:00</b>” is not a time of day"),
+        ("22:00-07:00 " + "zz" * 300, "I don't understand “22:00-07:00 zz"),
+    ],
+)
+def test_bad_quiet_hours_get_a_clear_error_and_an_example(store: Database, args: str, problem: str):
+    say(store, "/quiet 23:00-06:00")
+    seen = as_telegram_sees_it(ask(store, f"/quiet {args}"))
+    assert problem in seen and "Example: /quiet 22:00-07:00" in seen
+    assert len(seen) < 300  # an overlong argument is not echoed back whole
+    sub = row(store)
+    assert (sub.quiet_start, sub.quiet_end) == (time(23, 0), time(6, 0))
+
+
+def test_quiet_is_in_help_with_an_example(store: Database):
+    assert "/quiet — Hours in which alerts wait, in your time zone. Example: /quiet 22:00-07:00" in say(
+        store, "/help"
+    )
 
 
 def test_start_offers_a_subscribe_button_that_works(store: Database):

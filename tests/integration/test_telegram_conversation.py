@@ -85,6 +85,18 @@ async def test_follow_and_subscribe_from_the_chat(telegram: FakeTelegram):
     assert "not a time of day" in bad and "not a time zone" in bad and "/subscribe 08:00 Asia/Taipei" in bad
 
 
+async def test_quiet_hours_from_the_chat(telegram: FakeTelegram):
+    (quiet,) = await ask(telegram, "/quiet 22:00-07:00")
+    assert "Alerts held 22:00–07:00 (UTC)" in quiet
+    (settings,) = await ask(telegram, "/settings")
+    assert "Alerts held 22:00–07:00 (UTC)" in settings
+    (bad,) = await ask(telegram, "/quiet <b>25:00</b>-07:00 & co")
+    assert "I don't understand “<b>25:00</b>-07:00 & co”" in bad and "Example: /quiet 22:00-07:00" in bad
+    (off,) = await ask(telegram, "/quiet off")
+    assert "alerts come at any time" in off
+    assert telegram.errors == []
+
+
 async def test_bad_input_never_reaches_the_user_as_a_traceback(telegram: FakeTelegram):
     (unknown,) = await ask(telegram, "/frobnicate")
     assert "/help" in unknown

@@ -26,6 +26,7 @@ import itertools
 import json
 import math
 import re
+import sys
 import threading
 import time
 import traceback
@@ -513,6 +514,16 @@ def _as_bool(value: Any) -> bool:
 # The server
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that vanished mid-connection (a bot process killed by a test) is not a server bug."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class FakeTelegram:
     """A Telegram Bot API server on 127.0.0.1 for one bot, with users a test can script."""
 
@@ -601,8 +612,7 @@ class FakeTelegram:
             def do_POST(self) -> None:
                 server._serve(self)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _HTTPServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},

@@ -1,0 +1,1 @@
+"""Delivery: putting prepared digests and alerts in front of subscribers, paced, retried and recorded."""
