@@ -43,6 +43,7 @@ from typing import Any
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
+from benchmarks.store import fresh_database
 from bot.commands.company import company_action
 from bot.commands.context import Chat
 from bot.commands.router import handle_action, handle_text
@@ -90,17 +91,6 @@ class Query:
 
 
 # -- building the store ----------------------------------------------------------------------------
-
-
-def fresh_database(url: str | None, tmp: Path) -> Database:
-    if url is None:
-        return Database(f"sqlite:///{tmp / 'digestbot.sqlite3'}")
-    db = Database(url)
-    if db.backend == "postgresql":
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    return db
 
 
 def build_store(db: Database, model: str) -> dict[str, float]:

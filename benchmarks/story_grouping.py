@@ -30,14 +30,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
+from benchmarks.store import fresh_database
 from bot.ingest import stories
 from bot.ingest.http import Fetcher
 from bot.ingest.models import ArticleDraft, Status
 from bot.ingest.pipeline import Ingestor
 from storage import migrate
-from storage.db import Database
 from storage.models import Article
 from tests.support.copies import own_headline, reworded_headline, rewritten_lead, sentences_cut
 from tests.support.wikinews import WikinewsArticle, load_corpus
@@ -120,17 +120,6 @@ def edited_copies(articles: list[WikinewsArticle]) -> None:
             right += found == i
             wrong += found is not None and found != i
         print(f"   {name:42} grouped {right / len(articles):6.1%}  with another article: {wrong}")
-
-
-def fresh_database(url: str | None, tmp: Path) -> Database:
-    if url is None:
-        return Database(f"sqlite:///{tmp / 'digestbot.sqlite3'}")
-    db = Database(url)
-    if db.backend == "postgresql":
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    return db
 
 
 def filler(count: int, articles: list[WikinewsArticle]) -> list[ArticleDraft]:

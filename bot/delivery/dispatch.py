@@ -25,7 +25,15 @@ from sqlalchemy.orm import Session
 from bot.delivery.outbox import ChatGone, ChatMoved, Outbox, Refused, Unreachable
 from bot.digest.compose import compose_alert, compose_digest
 from bot.digest.plan import window_start
-from bot.digest.schedule import latest_period, next_due, quiet_until, reschedule, schedule_of
+from bot.digest.schedule import (
+    Period,
+    Schedule,
+    latest_period,
+    next_due,
+    quiet_until,
+    reschedule,
+    schedule_of,
+)
 from bot.digest.select import StoryBook
 from bot.reply_data import reply_from_data, reply_to_data
 from storage import deliveries
@@ -109,12 +117,13 @@ class Dispatcher:
             earliest = min(window_start(cursor, frequency, until) for cursor, frequency in windows)
             book = StoryBook(stories_between(session, earliest, until))
         lines: dict = {}  # each story worded once for the whole round
+        timing: dict[Schedule, tuple[Period, datetime]] = {}  # (latest period, next due) per schedule
         while True:
             with self.db.session() as session:
                 due = deliveries.due_subscribers(session, now, limit=BATCH, chat_id=self.chat_id)
                 if not due:
                     return
-                periods = {s.id: latest_period(schedule_of(s), now) for s in due}
+                periods = {s.id: _timing(schedule_of(s), now, timing)[0] for s in due}
                 claimed = deliveries.claimed_keys(
                     session, DeliveryKind.DIGEST, [(s.id, periods[s.id].key) for s in due]
                 )
@@ -148,7 +157,7 @@ class Dispatcher:
                             report.digests += 1
                         else:
                             report.empty += 1
-                    subscriber.next_digest_at = next_due(schedule_of(subscriber), now)
+                    subscriber.next_digest_at = _timing(schedule_of(subscriber), now, timing)[1]
                 deliveries.add_deliveries(session, rows)
 
     def _prepare_alerts(self, now: datetime, report: Report) -> None:
@@ -276,6 +285,17 @@ class Dispatcher:
     def _move(self, subscriber_id: int, new_chat_id: int) -> bool:
         with self.db.session() as session:
             return deliveries.move_chat(session, subscriber_id, new_chat_id)
+
+
+def _timing(
+    schedule: Schedule, now: datetime, known: dict[Schedule, tuple[Period, datetime]]
+) -> tuple[Period, datetime]:
+    """The latest period and the next due instant of a schedule; thousands of subscribers share a
+    few hundred schedules."""
+    found = known.get(schedule)
+    if found is None:
+        found = known[schedule] = (latest_period(schedule, now), next_due(schedule, now))
+    return found
 
 
 def _followed(session: Session, subscriber_ids: list[int]) -> dict[int, dict[int, str]]:

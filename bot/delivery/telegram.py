@@ -161,8 +161,15 @@ class _Pacer:
         self._next = 0.0
 
     async def wait(self) -> None:
-        now = asyncio.get_running_loop().time()
-        slot = max(self._next, now - self.interval)
-        self._next = slot + self.interval
-        if slot > now:
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            slot = max(self._next, now - self.interval)
+            self._next = slot + self.interval
+            if slot <= now:
+                return
             await asyncio.sleep(slot - now)
+            if loop.time() - slot <= self.interval:
+                return
+            # Woken far too late (a long garbage collection, a busy loop): every sender whose slot
+            # fell in the stall would go at once. Take a fresh slot instead.
