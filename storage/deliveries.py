@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, insert, literal, select, update
+from sqlalchemy import String, and_, cast, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -253,3 +253,18 @@ def alert_candidates(
 
 def alert_key(story_key: int) -> str:
     return f"story:{story_key}"
+
+
+def forget_old_replies(session: Session, before: datetime) -> int:
+    """Drop the reply of deliveries finished before `before`: the row (its unique key, its state) is
+    what keeps a period or story from being sent again; the text is not needed once it went out."""
+    result = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.state.in_((DeliveryState.SENT, DeliveryState.FAILED)),
+            Delivery.created_at < before,
+            Delivery.reply.is_not(None),
+        )
+        .values(reply=null())  # SQL NULL: a None would be stored as the JSON value null
+    )
+    return result.rowcount or 0

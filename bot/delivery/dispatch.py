@@ -52,6 +52,7 @@ SEND_BATCH = 2000  # pending deliveries read at a time
 WORKERS = 16  # deliveries in flight at once (the outbox paces them)
 ALERT_WINDOW = timedelta(hours=24)  # news older than this sets off no alert
 GIVE_UP_AFTER = 10  # failed attempts (each after the outbox's own retries) before a delivery is dropped
+KEEP_REPLIES = timedelta(days=30)  # how long a finished delivery keeps its text (the row stays)
 
 
 @dataclass
@@ -96,8 +97,10 @@ class Dispatcher:
 
     def prepare(self, now: datetime, report: Report | None = None) -> Report:
         report = report or Report()
-        if not self._started:  # rows subscribed before due times were stored
-            self._schedule_unscheduled(now)
+        if not self._started:  # once a process: rows subscribed before due times were stored, and
+            self._schedule_unscheduled(now)  # the text of old deliveries
+            with self.db.session() as session:
+                deliveries.forget_old_replies(session, now - KEEP_REPLIES)
             self._started = True
         self._prepare_digests(now, report)
         self._prepare_alerts(now, report)

@@ -267,3 +267,21 @@ async def test_a_chat_that_blocked_the_bot_gets_digests_again_once_it_talks_to_i
     say(rig.db, 4004, "/settings")
     with rig.db.session() as session:
         assert session.scalars(select(Subscriber.active).where(Subscriber.chat_id == 4004)).one()
+
+
+async def test_old_deliveries_keep_their_key_but_not_their_text(rig: Rig):
+    say(rig.db, 4005, "/subscribe 08:00 UTC")
+    now = utcnow()
+    with rig.db.session() as session:
+        subscriber = session.scalars(select(Subscriber).where(Subscriber.chat_id == 4005)).one()
+        text = reply_to_data(Reply.text("an old digest"))
+        rows = [
+            delivery_row(subscriber.id, DeliveryKind.DIGEST, key, due_at=at, send_after=at, reply=text, now=at)
+            for key, at in (("daily:2026-09-01", now - timedelta(days=40)), ("daily:2026-11-01", now - timedelta(days=2)))
+        ]  # fmt: skip
+        add_deliveries(session, rows)
+        session.execute(update(Delivery).values(state=DeliveryState.SENT, parts_sent=1))
+    await rig.dispatch()
+    with rig.db.session() as session:
+        kept = {key: reply for key, reply in session.execute(select(Delivery.key, Delivery.reply))}
+    assert kept == {"daily:2026-09-01": None, "daily:2026-11-01": text}
