@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, insert, literal, null, select, update
+from sqlalchemy import ColumnElement, String, and_, cast, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -39,18 +39,24 @@ class Outgoing:
     parts_sent: int
 
 
+def _digest_due(now: datetime, chat_id: int | None) -> list[ColumnElement[bool]]:
+    """Subscribed and reachable, with the digest due (in one chat, when `chat_id` is given)."""
+    due = [Subscriber.subscribed.is_(True), Subscriber.active.is_(True), Subscriber.next_digest_at <= now]
+    if chat_id is not None:
+        due.append(Subscriber.chat_id == chat_id)
+    return due
+
+
 def due_subscribers(
     session: Session, now: datetime, *, limit: int, chat_id: int | None = None
 ) -> list[Subscriber]:
     """Subscribed, reachable subscribers whose digest is due, the longest-waiting first."""
     query = (
         select(Subscriber)
-        .where(Subscriber.subscribed.is_(True), Subscriber.active.is_(True), Subscriber.next_digest_at <= now)
+        .where(*_digest_due(now, chat_id))
         .order_by(Subscriber.next_digest_at, Subscriber.id)
         .limit(limit)
     )
-    if chat_id is not None:
-        query = query.where(Subscriber.chat_id == chat_id)
     return list(session.scalars(query))
 
 
@@ -58,11 +64,7 @@ def due_cursors(
     session: Session, now: datetime, *, chat_id: int | None = None
 ) -> list[tuple[datetime | None, Any]]:
     """(cursor, frequency) of every subscriber whose digest is due: how far back the news must be read."""
-    query = select(Subscriber.cursor, Subscriber.frequency).where(
-        Subscriber.subscribed.is_(True), Subscriber.active.is_(True), Subscriber.next_digest_at <= now
-    )
-    if chat_id is not None:
-        query = query.where(Subscriber.chat_id == chat_id)
+    query = select(Subscriber.cursor, Subscriber.frequency).where(*_digest_due(now, chat_id))
     return [tuple(row) for row in session.execute(query)]
 
 

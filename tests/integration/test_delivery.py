@@ -27,20 +27,13 @@ from storage.db import Database
 from storage.deliveries import add_deliveries, delivery_row
 from storage.models import Article, Delivery, DeliveryKind, DeliveryState, Subscriber, utcnow
 from tests.support.botapi import FakeTelegram
+from tests.support.clock import SimulatedClock
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
 EVAL = ROOT / "tests" / "eval" / "articles"
 PASSING_ASE = ROOT / "tests" / "fixtures" / "articles" / "amkor-arizona-passing-ase.txt"
 TYPHOON = EVAL / "13-typhoon-lanmei.txt"
-
-
-class SimulatedClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass

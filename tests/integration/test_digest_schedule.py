@@ -19,6 +19,7 @@ from bot.digest.schedule import reschedule
 from bot.replies import Reply
 from storage.db import Database
 from storage.models import Delivery, DeliveryKind, Frequency, Subscriber
+from tests.support.clock import SimulatedClock
 
 ZONES = (
     "America/New_York",  # spring forward 8 March, fall back 1 November 2026
@@ -128,14 +129,6 @@ def expected_for(subscriber: Subscriber, start: datetime, end: datetime) -> tupl
     return expected_sends(
         subscriber.timezone, subscriber.digest_time, subscriber.frequency, subscriber.weekday, start, end
     )
-
-
-class SimulatedClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def run_clock(db: Database, outbox: CountingOutbox, ticks: list[datetime]) -> None:
