@@ -23,7 +23,7 @@ preparing never uses: the ledger holds each reply as composed, `bot.reply_data`,
 Telegram HTML happens at send time), in a process of its own, started before the spaCy model is
 loaded, so that its memory is the dispatcher's (getrusage's max RSS of a process counts what its parent
 held when it was started). Run 1 prepares every due subscriber, with timers around each part (the pure
-part: the round's one StoryBook, StoryBook.select, compose_digest with its per-round cache of story
+part: the round's StoryBook for each period, StoryBook.select, compose_digest with its per-round cache of story
 lines, reply_to_data; schedule arithmetic; database reads: due_cursors, stories_between,
 due_subscribers, claimed_keys, follows; writes: delivery_row, add_deliveries' bulk INSERT, flush and
 commit; a few wrapped calls a subscriber, their own cost is printed) and around every SQL statement:
@@ -409,7 +409,7 @@ class Timers:
 
 # (label, group) of each timer, in the order printed
 PARTS = (
-    ("StoryBook (one index a round)", "pure"),
+    ("StoryBook (one index a period, a round)", "pure"),
     ("StoryBook.select", "pure"),
     ("compose_digest (lines cached)", "pure"),
     ("reply_to_data (serialize)", "pure"),
@@ -523,7 +523,7 @@ def instrumented(
             (deliveries_module, "due_subscribers", "due_subscribers (ORM load)", None),
             (deliveries_module, "claimed_keys", "claimed_keys", None),
             (deliveries_module, "delivery_row", "delivery_row (dict)", None),
-            (StoryBook, "__init__", "StoryBook (one index a round)", saw_book),
+            (StoryBook, "__init__", "StoryBook (one index a period, a round)", saw_book),
             (StoryBook, "select", "StoryBook.select", None),
             (dispatcher.outbox, "render", RENDER_IN_PREPARE, None),
             (dispatcher, "_schedule_unscheduled", "step: schedule the unscheduled", None),
@@ -899,7 +899,14 @@ def fanout_replies(db: Database, count: int, now: datetime) -> list[dict[str, An
     for start in range(0, len(stories) - FANOUT_STORIES + 1, FANOUT_STORIES):
         chosen = tuple(reversed(stories[start : start + FANOUT_STORIES]))  # newest first, as select does
         followed = dict(chosen[0].companies[:1])  # "you follow X" on the first, as in a real digest
-        reply = compose_digest(Selection(chosen[:1], chosen[1:], 0), followed, since=since, send_empty=True)
+        reply = compose_digest(
+            Selection(chosen[:1], chosen[1:], 0),
+            followed,
+            since=since,
+            until=now,
+            zone="UTC",
+            send_empty=True,
+        )
         if reply is not None:
             replies.append(reply)
         if len(replies) >= count:

@@ -31,7 +31,8 @@ def build_scheduler(
     dispatcher: Dispatcher | None = None,
 ) -> AsyncIOScheduler:
     """Every minute, fetch whichever sources are due (each source keeps its own interval and
-    back-off in the database), then extract what is new; and every minute, dispatch."""
+    back-off in the database), then extract what is new; and at the start of every minute (and once
+    at start-up), dispatch."""
     scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def fetch_due_sources() -> None:
@@ -58,7 +59,17 @@ def build_scheduler(
                     report.deactivated,
                 )
 
-        _every(scheduler, DISPATCH_SECONDS, dispatch, "dispatch")
+        # On the minute, so a digest due at 08:00 goes out at 08:00 rather than up to a minute late.
+        scheduler.add_job(
+            dispatch,
+            "cron",
+            second=0,
+            id="dispatch",
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=DISPATCH_SECONDS,
+        )
     return scheduler
 
 

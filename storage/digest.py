@@ -1,9 +1,11 @@
 """What digests and alerts read: the stories that became news in a window of our clock.
 
-An article becomes news when its facts are first stored (`Article.ready_at`); first fetches of new
-sources (`backfill`) never do. Near-duplicates from other sources share a story
-(`Article.story_id`); a story is news once, at the moment its first article became news, and later
-copies only add "also reported by" sources to it.
+An article becomes news when its facts are first stored (`Article.ready_at`). Of a new source's
+first fetch (`backfill`) only recent news counts, and only for digests: each story says how old its
+published date was when we fetched it (`archive_age`), and a digest leaves out what is older than
+its period (bot.digest.select); alerts never come from a first fetch. Near-duplicates from other
+sources share a story (`Article.story_id`); a story is news once, at the moment its first article
+became news, and later copies only add "also reported by" sources to it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from storage.search import TopFact, top_facts
 # Copies of a story are looked for this far back: a near-duplicate is only grouped with a story
 # stored within the ingest-side grouping window (bot.ingest.stories), three days, plus slack.
 STORY_SPAN = timedelta(days=4)
+# The longest digest period (weekly): first-fetch articles published longer than this before the
+# fetch are a new source's archive for every subscriber.
+LONGEST_PERIOD = timedelta(days=7)
 CHUNK = 900  # ids per IN (...) list, under SQLite's parameter limit
 
 
@@ -38,6 +43,9 @@ class DigestStory:
     companies: list[tuple[int, str]] = field(default_factory=list)  # salient (id, name), by name
     fact: TopFact | None = None
     other_sources: int = 0  # distinct other sources that carried it
+    # For a story that only a new source's first fetch brought: how long before that fetch it was
+    # published (zero when it has no date). None when a regular fetch carried it.
+    archive_age: timedelta | None = None
 
     @property
     def company_ids(self) -> frozenset[int]:
@@ -55,23 +63,27 @@ def stories_between(session: Session, since: datetime, until: datetime) -> list[
             Article.url,
             Article.source_name,
             Article.ready_at,
+            Article.backfill,
+            Article.published_at,
+            Article.ingested_at,
         )
-        .where(
-            Article.ready_at > since - STORY_SPAN,
-            Article.ready_at <= until,
-            Article.backfill.is_(False),
-        )
+        .where(Article.ready_at > since - STORY_SPAN, Article.ready_at <= until)
         .order_by(Article.ready_at, Article.id)
     ).all()
     stories: dict[int, DigestStory] = {}
     sources: dict[int, set[str]] = {}
-    for key, article_id, title, url, source_name, ready_at in rows:
+    for key, article_id, title, url, source_name, ready_at, backfill, published_at, ingested_at in rows:
+        age = _archive_age(backfill, published_at, ingested_at)
+        if age is not None and age > LONGEST_PERIOD:
+            continue  # a new source's archive
         story = stories.get(key)
         if story is None:
-            stories[key] = DigestStory(key, article_id, title, url, source_name, ready_at)
+            stories[key] = DigestStory(key, article_id, title, url, source_name, ready_at, archive_age=age)
             sources[key] = {source_name or f"#{article_id}"}
         else:
             sources[key].add(source_name or f"#{article_id}")
+            if story.archive_age is not None:  # a regular fetch brought a copy: news for everyone
+                story.archive_age = None if age is None else min(story.archive_age, age)
     fresh = {key: s for key, s in stories.items() if s.news_at > since}
     for key, story in fresh.items():
         story.other_sources = len(sources[key]) - 1
@@ -103,7 +115,6 @@ def _add_companies(
         .where(
             Article.ready_at > since - STORY_SPAN,
             Article.ready_at <= until,
-            Article.backfill.is_(False),
             ArticleCompany.salient.is_(True),
         )
         .order_by(Company.name)
@@ -111,6 +122,14 @@ def _add_companies(
         if key in seen and company_id not in seen[key]:
             seen[key].add(company_id)
             stories[key].companies.append((company_id, name))
+
+
+def _archive_age(backfill: bool, published_at: datetime | None, ingested_at: datetime) -> timedelta | None:
+    if not backfill:
+        return None
+    if published_at is None:
+        return timedelta(0)
+    return max(ingested_at - published_at, timedelta(0))
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:

@@ -11,9 +11,14 @@ from sqlalchemy.orm import Session
 from storage.models import Company, Follow, Subscriber
 
 
+def find_subscriber(session: Session, chat_id: int) -> Subscriber | None:
+    """The chat's subscriber row, if the chat ever talked to the bot."""
+    return session.scalar(select(Subscriber).where(Subscriber.chat_id == chat_id))
+
+
 def subscriber_for(session: Session, chat_id: int, *, default_time: time, default_zone: str) -> Subscriber:
     """The chat's subscriber row, created (not yet subscribed) on first contact."""
-    subscriber = session.scalar(select(Subscriber).where(Subscriber.chat_id == chat_id))
+    subscriber = find_subscriber(session, chat_id)
     if subscriber is not None:
         return subscriber
     subscriber = Subscriber(chat_id=chat_id, digest_time=default_time, timezone=default_zone)

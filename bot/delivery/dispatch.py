@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import ChatGone, ChatMoved, Outbox, Refused, Unreachable
 from bot.digest.compose import compose_alert, compose_digest
-from bot.digest.plan import window_start
+from bot.digest.plan import PERIOD, window_start
 from bot.digest.schedule import (
     Period,
     Schedule,
@@ -118,7 +118,8 @@ class Dispatcher:
             if not windows:
                 return
             earliest = min(window_start(cursor, frequency, until) for cursor, frequency in windows)
-            book = StoryBook(stories_between(session, earliest, until))
+            stories = stories_between(session, earliest, until)
+        books = {frequency: StoryBook(stories, period) for frequency, period in PERIOD.items()}
         lines: dict = {}  # each story worded once for the whole round
         timing: dict[Schedule, tuple[Period, datetime]] = {}  # (latest period, next due) per schedule
         while True:
@@ -138,9 +139,11 @@ class Dispatcher:
                         followed = follows.get(subscriber.id, {})
                         since = max(window_start(subscriber.cursor, subscriber.frequency, until), earliest)
                         reply = compose_digest(
-                            book.select(since, followed),
+                            books[subscriber.frequency].select(since, followed),
                             followed,
                             since=since,
+                            until=until,
+                            zone=subscriber.timezone,
                             send_empty=subscriber.send_empty,
                             lines=lines,
                         )

@@ -4,6 +4,7 @@ other sources carried it, and why it is there ("you follow ASE")."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.digest.select import Selection
 from bot.extract.card import fact_summary
@@ -16,16 +17,22 @@ def compose_digest(
     followed: dict[int, str],
     *,
     since: datetime,
+    until: datetime,
+    zone: str,
     send_empty: bool = True,
     lines: dict[tuple[int, tuple[str, ...]], Line] | None = None,
 ) -> Reply | None:
     """None when there is nothing to say and the subscriber did not ask for "nothing new" notes.
-    `lines` keeps each story's line for the next digests composed from the same stories."""
+    `since` and `until` bound the news it covers, told in the subscriber's `zone`. `lines` keeps
+    each story's line for the next digests composed from the same stories."""
     if selection.empty:
         if not send_empty:
             return None
-        return Reply.text(f"Nothing new about companies since {since:%Y-%m-%d %H:%M} UTC.")
-    blocks: list = [Heading("Your digest")]
+        return Reply.text(f"Nothing new about companies since {local_time(since, until, zone)}.")
+    blocks: list = [
+        Heading("Your digest"),
+        Paragraph((Italic(f"News since {local_time(since, until, zone)}"),)),
+    ]
     if selection.followed:
         blocks.append(Paragraph((Bold("Companies you follow"),)))
         blocks.append(Bullets(tuple(_cached_line(s, followed, lines) for s in selection.followed)))
@@ -35,6 +42,18 @@ def compose_digest(
     if selection.hidden > 0:
         blocks.append(Paragraph((Italic(f"… and {selection.hidden} more. /latest lists the newest."),)))
     return Reply(tuple(blocks))
+
+
+def local_time(moment: datetime, now: datetime, zone: str) -> str:
+    """A moment as the subscriber reads it: their wall-clock time and zone, with the day when it was
+    not today there ("08:00, Europe/Berlin"; "Mon 30 Nov 08:00, Europe/Berlin")."""
+    tz = ZoneInfo(zone)
+    local, today = moment.astimezone(tz), now.astimezone(tz)
+    if local.date() == today.date():
+        return f"{local:%H:%M}, {zone}"
+    if local.year == today.year:
+        return f"{local:%a} {local.day} {local:%b %H:%M}, {zone}"
+    return f"{local.day} {local:%b %Y %H:%M}, {zone}"
 
 
 def compose_alert(story: DigestStory, followed: dict[int, str]) -> Reply:

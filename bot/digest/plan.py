@@ -17,7 +17,9 @@ from storage.digest import stories_between
 from storage.models import Frequency, Subscriber
 from storage.subscribers import followed_companies
 
-FIRST_WINDOW = {Frequency.DAILY: timedelta(hours=24), Frequency.WEEKLY: timedelta(days=7)}
+# How far a digest reaches: the first one reaches one period back, and of a new source's first
+# fetch it shows what was published within one period before the fetch.
+PERIOD = {Frequency.DAILY: timedelta(hours=24), Frequency.WEEKLY: timedelta(days=7)}
 # A subscriber back after a long pause gets the last two weeks, not everything since they left.
 MAX_LOOKBACK = timedelta(days=14)
 
@@ -25,7 +27,7 @@ MAX_LOOKBACK = timedelta(days=14)
 def window_start(cursor: datetime | None, frequency: Frequency, until: datetime) -> datetime:
     """Where a subscriber's next digest starts: their cursor, or one period back for a first one;
     never later than `until` (a /digest a moment ago) nor earlier than MAX_LOOKBACK."""
-    since = cursor or until - FIRST_WINDOW[frequency]
+    since = cursor or until - PERIOD[frequency]
     return min(max(since, until - MAX_LOOKBACK), until)
 
 
@@ -34,8 +36,15 @@ def digest_for(
 ) -> Reply | None:
     """The digest of what became news up to `until`, and the cursor moved there."""
     since = window_start(subscriber.cursor, subscriber.frequency, until)
-    book = StoryBook(stories_between(session, since, until))
+    book = StoryBook(stories_between(session, since, until), PERIOD[subscriber.frequency])
     followed = {c.id: c.name for c in followed_companies(session, subscriber)}
-    reply = compose_digest(book.select(since, followed), followed, since=since, send_empty=send_empty)
+    reply = compose_digest(
+        book.select(since, followed),
+        followed,
+        since=since,
+        until=until,
+        zone=subscriber.timezone,
+        send_empty=send_empty,
+    )
     subscriber.cursor = max(subscriber.cursor or until, until)
     return reply

@@ -3,7 +3,9 @@
 The stories of a window are read once (`storage.digest.stories_between`) into a `StoryBook`; each
 subscriber then takes the part newer than their cursor: stories about companies they follow first,
 then the other stories that are about a company, newest first. Indexed by time and by company, so a
-digest costs what it shows, not what the window holds.
+digest costs what it shows, not what the window holds. A book is for one digest period: of what a
+new source's first fetch brought, it keeps only what was published within that period before the
+fetch (the rest is the source's archive, never news).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from storage.digest import DigestStory
 
@@ -33,10 +35,14 @@ class Selection:
 
 
 class StoryBook:
-    """The stories of a window that are about at least one company, oldest first."""
+    """The stories of a window that are about at least one company and are news for digests of
+    `period`, oldest first."""
 
-    def __init__(self, stories: Iterable[DigestStory]) -> None:
-        self.stories = sorted((s for s in stories if s.companies), key=lambda s: (s.news_at, s.article_id))
+    def __init__(self, stories: Iterable[DigestStory], period: timedelta) -> None:
+        self.stories = sorted(
+            (s for s in stories if s.companies and (s.archive_age is None or s.archive_age <= period)),
+            key=lambda s: (s.news_at, s.article_id),
+        )
         self._times = [s.news_at for s in self.stories]
         self._by_company: dict[int, list[int]] = defaultdict(list)
         for index, story in enumerate(self.stories):

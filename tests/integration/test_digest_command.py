@@ -3,10 +3,11 @@ news; the next /digest only has what was stored since; a first fetch of a new so
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.cli import main
 from bot.commands.context import Chat
@@ -14,7 +15,7 @@ from bot.commands.router import handle_text
 from bot.render.telegram_html import render_html, visible_length
 from bot.render.terminal import render_text
 from storage.db import Database
-from storage.models import Article
+from storage.models import Article, Subscriber, utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
@@ -63,10 +64,33 @@ def test_the_next_digest_has_only_what_is_new(store: Database):
     assert "Wiwynn" in again and "ASE Technology Considers" not in again
 
 
-def test_a_new_sources_first_fetch_is_not_news(store: Database):
+def test_a_new_sources_first_fetch_brings_its_recent_news_but_not_its_archive(store: Database):
+    wiwynn, tsmc = EVAL / "17-wiwynn-texas-expansion.txt", EVAL / "15-tsmc-march-revenue.txt"
+    assert main(["ingest", str(SEED), str(wiwynn), str(tsmc)]) == 0
+    with store.session() as session:  # all three came with a new source's first fetch
+        for article in session.scalars(select(Article)):
+            article.backfill = True
+            if "Wiwynn" in article.title:
+                article.published_at = article.ingested_at - timedelta(days=3)
+            elif "TSMC" in article.title:
+                article.published_at = article.ingested_at - timedelta(hours=2)
+            else:
+                article.published_at = None  # the seed has no date
+    daily = say(store, "/digest")
+    assert "ASE Technology Considers" in daily and "TSMC March Revenue" in daily
+    assert "Wiwynn" not in daily  # older than a day before the fetch: archive for a daily digest
+    weekly = Chat(id=32)
+    with store.session() as session:
+        handle_text(session, weekly, "/subscribe weekly mon 08:00")
+    with store.session() as session:
+        week = render_text(handle_text(session, weekly, "/digest"))
+    assert "Wiwynn" in week and "TSMC March Revenue" in week and "ASE Technology Considers" in week
+
+
+def test_archive_beyond_a_week_is_in_no_digest(store: Database):
     assert main(["ingest", str(SEED)]) == 0
     with store.session() as session:
-        session.execute(update(Article).values(backfill=True))
+        session.execute(update(Article).values(backfill=True, published_at=utcnow() - timedelta(days=30)))
     assert "Nothing new" in say(store, "/digest")
 
 
@@ -81,8 +105,23 @@ def test_a_long_digest_fits_telegram(store: Database):
 
 def test_the_digest_command_line_prints_a_chats_digest(store: Database, capsys: pytest.CaptureFixture[str]):
     assert main(["ingest", str(SEED)]) == 0
+    say(store, "/follow TSMC")  # chat 31 is known: it follows a company
     capsys.readouterr()
     assert main(["digest", "--chat", "31"]) == 0
     printed = capsys.readouterr().out
     assert "Your digest" in printed and "ASE Technology Considers" in printed
     assert "Nothing new about companies since" in say(store, "/digest")  # as /digest there, it moved on
+
+
+def test_the_digest_command_line_makes_up_no_subscriber_for_an_unknown_chat(
+    store: Database, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["ingest", str(SEED)]) == 0
+    capsys.readouterr()
+    assert main(["digest", "--chat", "12345"]) == 1
+    assert (
+        capsys.readouterr().err.strip()
+        == "digestbot: chat 12345 is not a subscriber (it never subscribed, followed a company or asked for /digest)"
+    )
+    with store.session() as session:
+        assert session.scalars(select(Subscriber.chat_id)).all() == []

@@ -8,11 +8,7 @@ process died and before `parts_sent` was committed."""
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -29,6 +25,7 @@ from bot.reply_data import reply_from_data
 from storage.db import Database
 from storage.models import Article, Delivery, DeliveryKind, DeliveryState, Frequency, Subscriber, utcnow
 from tests.support.botapi import DEFAULT_TOKEN, FakeTelegram, SentMessage
+from tests.support.process import START_TIMEOUT, BotProcess, clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = [
@@ -40,8 +37,6 @@ SUBSCRIBERS = 500
 FIRST_CHAT = 10_000
 KILLS = 20
 SEED = 20261130  # the kill points are random, and the same on every run of the test
-RUNNING = "digestbot is running"
-START_TIMEOUT = 60.0  # one start of `digestbot run` (it loads the spaCy model)
 FINISH_TIMEOUT = 120.0  # the last run, sending whatever is left
 
 
@@ -66,78 +61,12 @@ def kill_points(rng: random.Random) -> list[KillPoint]:
     return points
 
 
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "SEEDS_DIR"))
-    }
-    env.update(extra)
-    return env
-
-
-class Bot:
-    """`python -m bot run` as a subprocess against the fake Telegram, its output in one log per start."""
-
-    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
-        self.workdir = workdir
-        self.env = env
-        self.starts = 0
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log: Path | None = None
-
-    def start(self) -> None:
-        self.starts += 1
-        self.log = self.workdir / f"run-{self.starts:02d}.log"
-        with self.log.open("wb") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"],
-                cwd=self.workdir,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace") if self.log else ""
-
-    def check_alive(self) -> None:
-        assert self.process is not None
-        if self.process.poll() is not None:
-            raise AssertionError(
-                f"run #{self.starts} exited by itself ({self.process.returncode}):\n{self.output()[-4000:]}"
-            )
-
-    def wait_until_running(self, timeout: float = START_TIMEOUT) -> None:
-        deadline = time.monotonic() + timeout
-        while RUNNING not in self.output():
-            self.check_alive()
-            if time.monotonic() > deadline:
-                raise AssertionError(f"run #{self.starts} did not start in {timeout}s:\n{self.output()}")
-            time.sleep(0.01)
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.check_alive()
-        os.kill(self.process.pid, signal.SIGKILL)
-        assert self.process.wait(timeout=10) == -signal.SIGKILL
-
-    def stop(self) -> int:
-        """SIGTERM, as a service manager stops it; the exit code."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=30)
-
-    def ensure_dead(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
 def digest_messages(server: FakeTelegram) -> list[SentMessage]:
     """What the subscribers' chats received (the bot says nothing else to them in this test)."""
     return [m for m in server.sent if m.method == "sendMessage" and m.chat_id >= FIRST_CHAT]
 
 
-def wait_for_digests(server: FakeTelegram, bot: Bot, n: int, timeout: float) -> None:
+def wait_for_digests(server: FakeTelegram, bot: BotProcess, n: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while len(digest_messages(server)) < n:
         bot.check_alive()
@@ -149,7 +78,7 @@ def wait_for_digests(server: FakeTelegram, bot: Bot, n: int, timeout: float) -> 
         time.sleep(0.01)
 
 
-def wait_for_every_chat(server: FakeTelegram, bot: Bot, timeout: float) -> None:
+def wait_for_every_chat(server: FakeTelegram, bot: BotProcess, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while len({m.chat_id for m in digest_messages(server)}) < SUBSCRIBERS:
         bot.check_alive()
@@ -162,7 +91,7 @@ def wait_for_every_chat(server: FakeTelegram, bot: Bot, timeout: float) -> None:
         time.sleep(0.05)
 
 
-def wait_until_ledger_done(db: Database, bot: Bot, timeout: float = 30.0) -> None:
+def wait_until_ledger_done(db: Database, bot: BotProcess, timeout: float = 30.0) -> None:
     """Nothing is pending any more, so nothing more will be sent (a repeat would come before this)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -239,7 +168,7 @@ def test_killed_twenty_times_in_a_fan_out_every_subscriber_gets_its_digest_once(
 
     server = FakeTelegram().start()
     server.enforce_rate_limits()
-    bot = Bot(
+    bot = BotProcess(
         workdir,
         clean_env(
             PYTHONPATH=str(ROOT),

@@ -114,6 +114,7 @@ class SentMessage:
     disable_preview: bool
     method: str  # "sendMessage", "editMessageText" or "editMessageReplyMarkup"
     entities: list[dict[str, Any]] = field(default_factory=list)
+    received_at: float = field(default_factory=time.time)  # when the server took it (time.time())
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
