@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+
+from bot.extract.models import ArticleFacts
 from bot.extract.pipeline import ArticleText, Extractor
 from storage.companies import sync_gazetteer
 from storage.db import Database
-from storage.facts import articles_to_extract, save_facts
+from storage.facts import articles_to_extract, record_extraction_failure, save_facts
 from storage.models import Article, utcnow
 
 log = logging.getLogger(__name__)
@@ -31,18 +34,60 @@ def sync_companies(db: Database, extractor: Extractor) -> int:
 
 
 def extract_pending(db: Database, extractor: Extractor, *, limit: int | None = None) -> int:
-    """Extract every article without facts (at most `limit`); returns how many were done."""
-    done = 0
-    while limit is None or done < limit:
-        size = BATCH if limit is None else min(BATCH, limit - done)
+    """Extract every article without facts (at most `limit` tries); returns how many got facts.
+
+    One article that breaks the extractor holds back no other: its batch is done again article by
+    article, and the one that fails is noted with its error and tried again in later runs, a few
+    times at most (storage.facts.MAX_EXTRACTION_ATTEMPTS)."""
+    done = tried = 0
+    failed: set[int] = set()
+    while limit is None or tried < limit:
+        size = BATCH if limit is None else min(BATCH, limit - tried)
         with db.session() as session:
-            batch = articles_to_extract(session, limit=size)
+            batch = articles_to_extract(session, limit=size, skip=failed)
             if not batch:
                 break
-            results = extractor.extract_many([article_text(a) for a in batch])
+            texts = [article_text(a) for a in batch]
+            try:
+                results: list[ArticleFacts | Exception] = list(extractor.extract_many(texts))
+            except Exception:
+                results = [_extract_one(extractor, text) for text in texts]
             now = utcnow()
-            for article, facts in zip(batch, results, strict=True):
-                save_facts(session, article, facts, version=EXTRACTOR_VERSION, now=now)
-        done += len(batch)
+            for article, result in zip(batch, results, strict=True):
+                if not isinstance(result, Exception):
+                    try:
+                        with session.begin_nested():
+                            save_facts(session, article, result, version=EXTRACTOR_VERSION, now=now)
+                        done += 1
+                        continue
+                    except SQLAlchemyError as exc:
+                        if _lost_connection(exc):
+                            raise  # the database, not the article: the whole run is retried later
+                        result = exc
+                failed.add(article.id)
+                last = record_extraction_failure(session, article, _reason(result))
+                log.warning(
+                    "extracting article %d failed%s: %s",
+                    article.id,
+                    "; giving up on it" if last else ", will try again later",
+                    _reason(result),
+                )
+        tried += len(batch)
         log.info("extracted facts from %d article(s)", len(batch))
     return done
+
+
+def _extract_one(extractor: Extractor, text: ArticleText) -> ArticleFacts | Exception:
+    try:
+        return extractor.extract(text)
+    except Exception as exc:
+        return exc
+
+
+def _reason(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+
+
+def _lost_connection(exc: SQLAlchemyError) -> bool:
+    """The database itself failed (gone, locked), not what this article asked of it."""
+    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 from urllib.parse import urlsplit
 
+from bot.ingest.normalize import without_tracking
+
 CALLBACK_DATA_LIMIT = 64  # bytes of UTF-8: Telegram's limit for a button's callback_data
 LABEL_LIMIT = 64  # characters on a button
 LINK_SCHEMES = frozenset({"http", "https", "tg"})
@@ -61,10 +63,16 @@ class Code:
 
 @dataclass(frozen=True)
 class Link:
-    """Text that opens `url`; rendered as plain text when the URL is not http(s) or tg://."""
+    """Text that opens `url`; rendered as plain text when the URL is not http(s) or tg://. An http(s)
+    URL loses its tracking parameters (`?utm_source=rss&id=5` opens `?id=5`): this is the one place
+    every link people are shown (/latest, /search, /company, digests, alerts) is made."""
 
     text: str
     url: str
+
+    def __post_init__(self) -> None:
+        if self.url[:8].lower().startswith(("http://", "https://")):
+            object.__setattr__(self, "url", without_tracking(self.url))
 
 
 Inline: TypeAlias = Text | Bold | Italic | Code | Link

@@ -7,11 +7,26 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import Article
+from storage.models import Article, Source
+
+
+def source_name() -> ColumnElement[str | None]:
+    """An article's source name for what replies show: the one stored with it (site line, feed
+    title), else the name of the source it was fetched from. Select it with
+    `.outerjoin(Source, Source.id == Article.source_id)`; `bot.extract.card.source_label` words it."""
+    return func.coalesce(Article.source_name, Source.name)
+
+
+def news_date() -> ColumnElement[datetime]:
+    """When an article's news is from: the date its source claims, unless it claims none or one after
+    we stored it (a feed's clock or zone gone wrong); then when we stored it."""
+    return case(
+        (Article.published_at <= Article.ingested_at, Article.published_at), else_=Article.ingested_at
+    )
 
 
 def find_existing(session: Session, canonical_url: str | None, content_hash: str) -> Article | None:

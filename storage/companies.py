@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +35,30 @@ def companies_named(session: Session, name: str) -> list[Company]:
         .order_by(Company.id)
     )
     return list(rows)
+
+
+class AliasMatch(NamedTuple):
+    folded: str
+    alias: str  # as the company writes it ("TSMC", "Apple")
+    is_ticker: bool
+    company_id: int
+    company: str  # the company's canonical name
+
+
+def aliases_folded_as(session: Session, forms: Iterable[str]) -> list[AliasMatch]:
+    """The aliases and tickers whose folded form is one of `forms` (already folded), with their
+    company; looked up through the index on the folded column, a few hundred forms at a time."""
+    wanted = sorted(set(forms))
+    found: list[AliasMatch] = []
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(CompanyAlias.folded, CompanyAlias.alias, CompanyAlias.is_ticker, Company.id, Company.name)
+            .join(Company)
+            .where(CompanyAlias.folded.in_(wanted[start : start + 500]))
+            .order_by(Company.id, CompanyAlias.id)
+        )
+        found += [AliasMatch(*row) for row in rows]
+    return found
 
 
 def add_aliases(session: Session, company: Company, aliases: Iterable[str], *, tickers: bool = False) -> None:

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Article, ArticleCompany, Company
+from storage.articles import source_name
+from storage.models import Article, ArticleCompany, Company, Source
 from storage.search import TopFact, top_facts
 
 # Copies of a story are looked for this far back: a near-duplicate is only grouped with a story
@@ -38,7 +39,7 @@ class DigestStory:
     article_id: int  # the article shown (the first that was news)
     title: str
     url: str | None
-    source_name: str | None
+    source_name: str | None  # the article's own, else its source's (storage.articles.source_name)
     news_at: datetime  # when the story first became news (our clock)
     companies: list[tuple[int, str]] = field(default_factory=list)  # salient (id, name), by name
     fact: TopFact | None = None
@@ -61,27 +62,28 @@ def stories_between(session: Session, since: datetime, until: datetime) -> list[
             Article.id,
             Article.title,
             Article.url,
-            Article.source_name,
+            source_name(),
             Article.ready_at,
             Article.backfill,
             Article.published_at,
             Article.ingested_at,
         )
+        .outerjoin(Source, Source.id == Article.source_id)
         .where(Article.ready_at > since - STORY_SPAN, Article.ready_at <= until)
         .order_by(Article.ready_at, Article.id)
     ).all()
     stories: dict[int, DigestStory] = {}
     sources: dict[int, set[str]] = {}
-    for key, article_id, title, url, source_name, ready_at, backfill, published_at, ingested_at in rows:
+    for key, article_id, title, url, name, ready_at, backfill, published_at, ingested_at in rows:
         age = _archive_age(backfill, published_at, ingested_at)
         if age is not None and age > LONGEST_PERIOD:
             continue  # a new source's archive
         story = stories.get(key)
         if story is None:
-            stories[key] = DigestStory(key, article_id, title, url, source_name, ready_at, archive_age=age)
-            sources[key] = {source_name or f"#{article_id}"}
+            stories[key] = DigestStory(key, article_id, title, url, name, ready_at, archive_age=age)
+            sources[key] = {name or f"#{article_id}"}
         else:
-            sources[key].add(source_name or f"#{article_id}")
+            sources[key].add(name or f"#{article_id}")
             if story.archive_age is not None:  # a regular fetch brought a copy: news for everyone
                 story.archive_age = None if age is None else min(story.archive_age, age)
     fresh = {key: s for key, s in stories.items() if s.news_at > since}

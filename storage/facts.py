@@ -4,6 +4,7 @@ how re-extraction after an improvement works."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,8 +12,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.extract.models import ArticleFacts
+from storage.articles import source_name
 from storage.companies import ensure_company
-from storage.models import Article, ArticleAmount, ArticleCompany, ArticlePerson, Company, Fact
+from storage.models import Article, ArticleAmount, ArticleCompany, ArticlePerson, Company, Fact, Source
 
 
 def save_facts(
@@ -77,21 +79,53 @@ def save_facts(
     article.places = list(facts.places)
     article.extraction_notes = list(facts.notes)
     article.extracted_at = now
+    article.extraction_attempts = 0
+    article.extraction_error = None
     if article.ready_at is None:
         article.ready_at = now
     article.extractor_version = version
     session.flush()
 
 
-def articles_to_extract(session: Session, *, limit: int) -> list[Article]:
-    """Articles whose facts have not been extracted yet, oldest first."""
-    query = select(Article).where(Article.extracted_at.is_(None)).order_by(Article.id).limit(limit)
+# Failed tries after which an article is left without facts (until `mark_all_for_extraction`).
+MAX_EXTRACTION_ATTEMPTS = 3
+
+
+def articles_to_extract(session: Session, *, limit: int, skip: Collection[int] = ()) -> list[Article]:
+    """Articles whose facts have not been extracted yet and that have not failed too often, oldest
+    first; none of `skip` (those that failed in this run)."""
+    query = (
+        select(Article)
+        .where(Article.extracted_at.is_(None), Article.extraction_attempts < MAX_EXTRACTION_ATTEMPTS)
+        .order_by(Article.id)
+        .limit(limit)
+    )
+    if skip:
+        query = query.where(Article.id.not_in(list(skip)))
     return list(session.scalars(query))
 
 
+def record_extraction_failure(session: Session, article: Article, error: str) -> bool:
+    """Note a failed try; True when it was the last one the job makes."""
+    article.extraction_attempts = (article.extraction_attempts or 0) + 1
+    article.extraction_error = error[:1000]
+    return article.extraction_attempts >= MAX_EXTRACTION_ATTEMPTS
+
+
+def extraction_failures(session: Session) -> dict[int | None, int]:
+    """How many articles of each source (by id; None for no source) are without facts because
+    extracting them failed every time it was tried."""
+    rows = session.execute(
+        select(Article.source_id, func.count())
+        .where(Article.extracted_at.is_(None), Article.extraction_attempts >= MAX_EXTRACTION_ATTEMPTS)
+        .group_by(Article.source_id)
+    )
+    return {source_id: count for source_id, count in rows}
+
+
 def mark_all_for_extraction(session: Session) -> int:
-    """Queue every article for extraction again (after the extractor improved)."""
-    result = session.execute(update(Article).values(extracted_at=None))
+    """Queue every article for extraction again (after the extractor improved), failed ones too."""
+    result = session.execute(update(Article).values(extracted_at=None, extraction_attempts=0))
     return result.rowcount or 0
 
 
@@ -106,7 +140,7 @@ class FactRow:
     article_id: int
     title: str
     url: str | None
-    source_name: str | None
+    source_name: str | None  # the article's own, else its source's (`storage.articles.source_name`)
     ingested_at: datetime
 
 
@@ -123,10 +157,11 @@ def company_facts(session: Session, company_id: int, *, offset: int = 0, limit: 
             Article.id,
             Article.title,
             Article.url,
-            Article.source_name,
+            source_name(),
             Article.ingested_at,
         )
         .join(Article, Article.id == Fact.article_id)
+        .outerjoin(Source, Source.id == Article.source_id)
         .where(Fact.company_id == company_id)
         .order_by(Article.ingested_at.desc(), Article.id.desc(), (Fact.kind == "statement"), Fact.position)
         .offset(offset)

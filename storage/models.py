@@ -127,6 +127,10 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     # Set when facts were extracted; None means the extraction job still has to read it.
     extracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Failed tries at extracting it since it last had facts, and the last failure's reason: an
+    # article that breaks the extractor is retried a few times, then left alone (shown to admins).
+    extraction_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    extraction_error: Mapped[str | None] = mapped_column(Text)
     # When the article first had its facts and so became news for digests and alerts (our clock; a
     # re-extraction leaves it alone). Digest cursors compare against this.
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

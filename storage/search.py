@@ -20,7 +20,8 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from storage.models import Article, Company, Fact
+from storage.articles import news_date, source_name
+from storage.models import Article, Company, Fact, Source
 
 MAX_TERMS = 32
 SNIPPET_WORDS = 20
@@ -65,10 +66,17 @@ class ArticleSummary:
     id: int
     title: str
     url: str | None
-    source_name: str | None
+    source_name: str | None  # the article's own, else its source's (`storage.articles.source_name`)
     published_at: datetime | None
     ingested_at: datetime
     fact: TopFact | None = None
+
+    @property
+    def news_at(self) -> datetime:
+        """When its news is from, as /latest orders by it (`storage.articles.news_date`)."""
+        if self.published_at is not None and self.published_at <= self.ingested_at:
+            return self.published_at
+        return self.ingested_at
 
 
 @dataclass(frozen=True)
@@ -178,16 +186,26 @@ def search_articles(session: Session, words: str, *, limit: int = 5) -> list[Sea
 
 
 def latest_articles(session: Session, *, limit: int = 5) -> list[ArticleSummary]:
-    """The newest stored articles by the time we stored them (not the date a source claims)."""
+    """The newest articles by the date their news is from (`ArticleSummary.news_at`: the published
+    date, or when we stored it when there is none or it lies ahead of that), last stored first among
+    equals; so a list of them reads in the order of the dates it shows."""
     if limit < 1:
         return []
     ids = list(
         session.scalars(
-            select(Article.id).order_by(Article.ingested_at.desc(), Article.id.desc()).limit(limit)
+            select(Article.id)
+            .order_by(news_date().desc(), Article.ingested_at.desc(), Article.id.desc())
+            .limit(limit)
         )
     )
     summaries = _summaries(session, ids)
     return [summaries[i] for i in ids if i in summaries]
+
+
+def article_summaries(session: Session, article_ids: list[int]) -> list[ArticleSummary]:
+    """These articles with their source and top fact, in the order given (unknown ids left out)."""
+    summaries = _summaries(session, article_ids)
+    return [summaries[i] for i in article_ids if i in summaries]
 
 
 def top_facts(session: Session, article_ids: list[int]) -> dict[int, TopFact]:
@@ -223,10 +241,12 @@ def _summaries(session: Session, article_ids: list[int]) -> dict[int, ArticleSum
             Article.id,
             Article.title,
             Article.url,
-            Article.source_name,
+            source_name(),
             Article.published_at,
             Article.ingested_at,
-        ).where(Article.id.in_(article_ids))
+        )
+        .outerjoin(Source, Source.id == Article.source_id)
+        .where(Article.id.in_(article_ids))
     )
     return {row.id: ArticleSummary(*row, fact=facts.get(row.id)) for row in rows}
 

@@ -1,4 +1,6 @@
-"""/sources for everyone; /addsource, /removesource and /stats for the bot's admins (ADMIN_CHAT_IDS)."""
+"""/sources for everyone; /addsource, /removesource and /stats for the bot's admins (ADMIN_CHAT_IDS).
+/addsource checks the address as `digestbot sources add` does (`bot.ingest.feeds.check_feed`): a web
+page, an error or an empty feed is not added."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.commands.context import Chat
+from bot.ingest.feeds import check_feed_now
 from bot.replies import Bold, Bullets, Paragraph, Reply
 from storage.models import Article, Company, Fact, Source, SourceKind, SourceState, Subscriber
 from storage.sources import SourceExists, add_source, list_sources, remove_source
@@ -41,6 +44,10 @@ def addsource_command(session: Session, chat: Chat, args: str) -> Reply:
         return Reply.error(
             "Give the address of an RSS or Atom feed.", example="/addsource https://example.com/feed.xml"
         )
+    # Fetched before the store is touched: no transaction (on SQLite, no write lock) waits on the network.
+    error = check_feed_now(url)
+    if error:
+        return Reply.error(f"Not added: {url}: {error}.", example="/addsource https://example.com/feed.xml")
     try:
         source = add_source(session, kind=SourceKind.FEED, location=url, name=None, interval_minutes=30)
     except SourceExists as exc:

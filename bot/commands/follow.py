@@ -1,4 +1,6 @@
-"""/follow, /unfollow and /following: the companies a subscriber wants first in digests and as alerts."""
+"""/follow, /unfollow and /following: the companies a subscriber wants first in digests and as alerts.
+A name that fits several companies or none gets the same buttons as /company, which follow (or
+unfollow) the company pressed."""
 
 from __future__ import annotations
 
@@ -7,13 +9,15 @@ from sqlalchemy.orm import Session
 from bot.commands.company import not_one_company
 from bot.commands.context import Chat, subscriber
 from bot.commands.resolve import resolve_company
+from bot.ingest.text import plain_text
 from bot.replies import Bullets, Button, Paragraph, Reply
 from storage.models import Company
 from storage.subscribers import follow, followed_companies, unfollow
 
 
 def follow_command(session: Session, chat: Chat, args: str) -> Reply:
-    if not args.strip():
+    args = plain_text(args)
+    if not args:
         return Reply.error("Which company do you want to follow?", example="/follow ASE")
     resolution = resolve_company(session, args)
     if resolution.company is None:
@@ -33,7 +37,8 @@ def follow_company(session: Session, chat: Chat, company_id: int) -> Reply:
 
 
 def unfollow_command(session: Session, chat: Chat, args: str) -> Reply:
-    if not args.strip():
+    args = plain_text(args)
+    if not args:
         return following_command(session, chat, args)
     resolution = resolve_company(session, args)
     if resolution.company is None:

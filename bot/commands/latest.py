@@ -1,5 +1,6 @@
-"""/latest [N]: the newest stored articles (by the time we stored them), each with its source and its
-top fact. Also the article lines /search shows."""
+"""/latest [N]: the newest articles, each with its source, the date its news is from and its top
+fact, in the order of those dates (`storage.search.latest_articles`). Also the article lines /search
+and a person's reply show."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from sqlalchemy.orm import Session
 
 from bot.commands.context import Chat
-from bot.extract.card import fact_summary
+from bot.extract.card import fact_summary, source_label
 from bot.replies import Bold, Bullets, Heading, Inline, Italic, Link, Reply
 from storage.search import ArticleSummary, TopFact, latest_articles
 
@@ -50,8 +51,8 @@ def article_line(article: ArticleSummary, extra: tuple[Inline | str, ...] = ()) 
     """Title (a link when the URL is http(s)), source and date; then `extra` lines and the top fact."""
     url = article.url or ""
     title = Link(article.title, url) if url.startswith(("http://", "https://")) else Bold(article.title)
-    when = (article.published_at or article.ingested_at).date().isoformat()
-    parts: list[Inline | str] = [title, f" — {article.source_name or 'unknown source'} · {when}"]
+    when = article.news_at.date().isoformat()
+    parts: list[Inline | str] = [title, f" — {source_label(article.source_name, url)} · {when}"]
     parts += extra
     if article.fact is not None:
         parts += ["\n", Italic(fact_text(article.fact))]

@@ -1,6 +1,6 @@
 """From what a user typed (or a button they pressed) to a Reply: the one table of commands both
 transports use. "/company@digest_bot ASE" and "/company ASE" are the same; text without a command
-is a company query when it names one, otherwise a short hint."""
+is a company query when it names one (as a whole, or inside a sentence), otherwise a short hint."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot.commands.admin import addsource_command, removesource_command, sources_command, stats_command
-from bot.commands.company import company_command, company_page
+from bot.commands.company import company_command, company_page, text_query
 from bot.commands.context import Chat
 from bot.commands.digest import digest_command
 from bot.commands.follow import (
@@ -23,7 +23,6 @@ from bot.commands.follow import (
 )
 from bot.commands.latest import latest_command
 from bot.commands.quiet import quiet_command
-from bot.commands.resolve import resolve_company
 from bot.commands.search import search_command
 from bot.commands.subscribe import settings_action, settings_command, subscribe_command, unsubscribe_command
 from bot.replies import Bold, Bullets, Button, Code, Paragraph, Reply
@@ -106,9 +105,8 @@ def handle_text(session: Session, chat: Chat, text: str, *, bot_username: str | 
     text = text.strip()
     match = _COMMAND.match(text)
     if match is None:
-        if text and resolve_company(session, text[:MAX_ARGUMENT]).matches:
-            return company_command(session, text[:MAX_ARGUMENT])
-        return Reply.text("Send a company name, or /help to see what I can do.")
+        reply = text_query(session, text[:MAX_ARGUMENT]) if text else None
+        return reply or Reply.text("Send a company name, or /help to see what I can do.")
     if match["bot"] and bot_username and match["bot"].casefold() != bot_username.casefold():
         return None  # a command for another bot in the group
     name = match["name"].casefold()
@@ -134,7 +132,7 @@ def handle_action(session: Session, chat: Chat, action: str) -> Reply:
         company_id, _, page = rest.partition(":")
         if company_id.isdigit() and page.isdigit():
             return company_page(session, int(company_id), int(page))
-    if kind == "cq" and rest:
+    if kind == "cq" and rest:  # a suggestion button of an older reply, which carried the name
         return company_command(session, rest)
     if kind in ("fo", "uf") and rest.isdigit():
         return (follow_company if kind == "fo" else unfollow_company)(session, chat, int(rest))

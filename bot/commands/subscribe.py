@@ -56,12 +56,8 @@ def parse_schedule(args: str) -> tuple[Frequency | None, int | None, time | None
             continue
         if lowered in ("daily", "weekly"):
             frequency = Frequency(lowered)
-        elif day := next(
-            (i for i, d in enumerate(DAYS) if len(lowered) >= 3 and d.startswith(lowered)), None
-        ):
+        elif (day := _weekday(lowered)) is not None:
             weekday = day
-        elif lowered in ("mon", "monday"):
-            weekday = 0
         elif clock is not None:
             when = clock
         elif "/" in word or word.upper() == "UTC":
@@ -77,6 +73,13 @@ def parse_schedule(args: str) -> tuple[Frequency | None, int | None, time | None
     if problems:
         raise ScheduleError("; ".join(problems))
     return frequency, weekday, when, zone
+
+
+def _weekday(lowered: str) -> int | None:
+    """Monday is 0: "mon", "mond", "monday"; any start of a day's name three letters or longer."""
+    if len(lowered) < 3:
+        return None
+    return next((i for i, d in enumerate(DAYS) if d.startswith(lowered)), None)
 
 
 def describe(sub: Subscriber) -> str:

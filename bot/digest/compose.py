@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.digest.select import Selection
-from bot.extract.card import fact_summary
+from bot.extract.card import fact_summary, source_label
 from bot.replies import Bold, Bullets, Heading, Italic, Line, Link, Paragraph, Reply
 from storage.digest import DigestStory
 
@@ -82,7 +82,7 @@ def _cached_line(
 
 def story_line(story: DigestStory, followed: dict[int, str]) -> Line:
     title = Link(story.title, story.url) if story.url and story.url.startswith("http") else Bold(story.title)
-    parts: list = [title, f" ({story.source_name or 'unknown source'})"]
+    parts: list = [title, f" ({source_label(story.source_name, story.url)})"]
     if story.other_sources:
         plural = "s" if story.other_sources > 1 else ""
         parts.append(f", also reported by {story.other_sources} source{plural}")

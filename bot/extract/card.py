@@ -1,8 +1,14 @@
-"""A readable fact card for one article (what `digestbot extract` prints without --json)."""
+"""A readable fact card for one article (what `digestbot extract` prints without --json), and the
+wording replies share: a fact in one line, an article's source label."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
 from bot.extract.models import FACT_LABELS, ArticleFacts
+
+UNKNOWN_SOURCE = "unknown source"
 
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
 
@@ -27,6 +33,28 @@ def fact_summary(
     if place:
         details.append(place)
     return " · ".join(details)
+
+
+def source_label(name: str | None, url: str | None = None) -> str:
+    """How /latest, /search, /company and digests name where an article came from: the name stored
+    for it (its site line or feed title, else the name of the source it was fetched from), else the
+    web site of its URL ("news.example"), else the folder its file was read from; "unknown source"
+    when there is none of these."""
+    if name and name.strip():
+        return name.strip()
+    if url:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return UNKNOWN_SOURCE
+        scheme = parts.scheme.lower()
+        if scheme in ("http", "https") and parts.hostname:
+            return parts.hostname.removeprefix("www.")
+        if scheme == "file":
+            folder = PurePosixPath(unquote(parts.path)).parent.name
+            if folder:
+                return folder
+    return UNKNOWN_SOURCE
 
 
 def fact_card(facts: ArticleFacts) -> str:

@@ -34,6 +34,12 @@ _TICKER_STOPLIST = {
 }
 
 
+def matchable_ticker(ticker: str) -> bool:
+    """Whether a ticker is looked for in running text: three characters or more, and not an
+    everyday word in capitals ("ON", "NOW")."""
+    return len(ticker) >= 3 and ticker.upper() not in _TICKER_STOPLIST
+
+
 @dataclass(frozen=True)
 class KnownCompany:
     id: str
@@ -89,7 +95,7 @@ class Gazetteer:
         seen: set[tuple[str, str]] = set()
         for company in self.companies:
             forms = [company.name, *company.aliases]
-            forms += [t for t in company.tickers if len(t) >= 3 and t.upper() not in _TICKER_STOPLIST]
+            forms += [t for t in company.tickers if matchable_ticker(t)]
             for form in forms:
                 form = form.strip()
                 if form and (company.id, form) not in seen:

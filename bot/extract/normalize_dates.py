@@ -186,7 +186,15 @@ def _ordinal(day: int, published: dt.date) -> dt.date | None:
 
 def resolve_date(text: str, published: dt.date | None) -> dt.date | None:
     """The calendar day a DATE entity names, read relative to the publication date, or None when the
-    text is not one day or needs a publication date that was not given. A datetime counts as its date."""
+    text is not one day or needs a publication date that was not given. A datetime counts as its date.
+    A day beyond the calendar (a "next Wednesday" of an article dated 9999-12-31) is no day: None."""
+    try:
+        return _resolve(text, published)
+    except OverflowError:
+        return None
+
+
+def _resolve(text: str, published: dt.date | None) -> dt.date | None:
     if isinstance(published, dt.datetime):
         published = published.date()
     cleaned = _clean(text)

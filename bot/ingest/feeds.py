@@ -6,7 +6,10 @@ carries only a summary has its page fetched and the article extracted (see `pipe
 
 from __future__ import annotations
 
+import asyncio
 import calendar
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -111,3 +114,30 @@ async def fetch_feed(
     if response.not_modified:
         return response, None
     return response, parse_feed(response.content)
+
+
+async def check_feed(fetcher: Fetcher, url: str) -> str | None:
+    """Why `url` is not a feed worth adding as a source, in one line ("not a feed: the address
+    serves an ordinary web page", "HTTP 404 Not Found", "the feed has no items"); None when it is one.
+    What `digestbot sources add` and /addsource check before they add a feed."""
+    try:
+        feed = parse_feed((await fetcher.get(url)).content)
+    except IngestError as exc:
+        return str(exc)
+    return None if feed.entries else "the feed has no items"
+
+
+def check_feed_now(url: str, fetcher: Callable[[], Fetcher] = Fetcher) -> str | None:
+    """`check_feed` for synchronous code (a command), with a fetcher of its own: on an event loop of
+    its own, in a thread of its own when this thread already runs one."""
+
+    async def check() -> str | None:
+        async with fetcher() as client:
+            return await check_feed(client, url)
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(check())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, check()).result()

@@ -1,11 +1,12 @@
-"""Fingerprints that make an article stored once: its canonical URL, then a hash of its content."""
+"""Fingerprints that make an article stored once: its canonical URL, then a hash of its content; and
+the same URL as people are shown it (tracking parameters out, the rest as written)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -60,6 +61,25 @@ def canonical_url(url: str) -> str:
         path = path.rstrip("/")
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracker(k))
     return urlunsplit((scheme, host, path, urlencode(query), ""))
+
+
+def without_tracking(url: str) -> str:
+    """`url` without its tracking parameters (the ones `canonical_url` drops: utm_*, fbclid, ...),
+    everything else kept as written: the link shown to people. A URL that cannot be parsed, or has
+    nothing to drop, comes back unchanged."""
+    if "?" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    pieces = parts.query.split("&")
+    kept = [p for p in pieces if p and not _is_tracker(unquote_plus(p.partition("=")[0]))]
+    if len(kept) == len(pieces):
+        return url
+    return urlunsplit(parts._replace(query="&".join(kept)))
 
 
 def _is_tracker(name: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.ingest.html import extract_article
 from bot.ingest.http import Fetcher, Response
 from bot.ingest.models import ArticleDraft, IngestError
@@ -17,4 +19,7 @@ def article_from_response(response: Response) -> ArticleDraft:
 
 
 async def fetch_page(fetcher: Fetcher, url: str) -> ArticleDraft:
-    return article_from_response(await fetcher.get(url))
+    """The article of a page; extracting it (trafilatura, up to seconds on a large page) runs in a
+    worker thread, so the bot goes on answering meanwhile."""
+    response = await fetcher.get(url)
+    return await asyncio.to_thread(article_from_response, response)

@@ -53,6 +53,14 @@ def is_url(target: str) -> bool:
     return target.lower().startswith(("http://", "https://"))
 
 
+def _file_mark(file: Path) -> tuple[int, int] | None:
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def retry_delay(interval_minutes: int, failures: int) -> timedelta:
     """How long to wait after the `failures`-th consecutive failure: doubling, capped at a day."""
     return min(timedelta(minutes=interval_minutes) * 2 ** min(failures, 16), MAX_BACKOFF)
@@ -73,6 +81,9 @@ class Ingestor:
         self.max_file_bytes = max_file_bytes
         self.progress = progress or NoProgress()
         self.clock = clock
+        # Files of registered folders already read, with their modification time and size then: a
+        # folder fetched every few minutes reads only what is new or changed (in this process).
+        self._read_files: dict[Path, tuple[int, int]] = {}
 
     # -- one-off targets (the `ingest` command) --------------------------------------------------
 
@@ -87,7 +98,7 @@ class Ingestor:
                     Outcome(target, Status.FAILED, reason=f"{scheme}: URLs are not supported; use http(s)")
                 )
             else:
-                summary.extend(self.ingest_path(Path(target)))
+                summary.extend(await asyncio.to_thread(self.ingest_path, Path(target)))
         return summary
 
     def ingest_path(self, path: Path, *, source_id: int | None = None, backfill: bool = False) -> Summary:
@@ -101,9 +112,15 @@ class Ingestor:
                 Outcome(str(path), Status.FAILED, reason="no .txt, .md or .html files in this folder")
             )
             return summary
+        if source_id is not None:  # a registered folder: what was read before and is unchanged is not
+            files = [f for f in files if self._read_files.get(f) != _file_mark(f)]  # read again
         self.progress.start(f"Reading {path}", len(files))
         for file in files:
-            summary.add(self._read_and_store(file, source_id=source_id, backfill=backfill))
+            mark = _file_mark(file)
+            outcome = self._read_and_store(file, source_id=source_id, backfill=backfill)
+            summary.add(outcome)
+            if mark is not None and outcome.status is not Status.FAILED:
+                self._read_files[file] = mark
             self.progress.advance()
         return summary
 
@@ -122,9 +139,10 @@ class Ingestor:
         try:
             response = await self.fetcher.get(url)
             if looks_like_feed(response):
-                feed = parse_feed(response.content)
+                feed = await asyncio.to_thread(parse_feed, response.content)
             else:
-                summary.add(self.store(article_from_response(response), target=url))
+                draft = await asyncio.to_thread(article_from_response, response)
+                summary.add(await asyncio.to_thread(self.store, draft, target=url))
                 return summary
         except NoArticleText as exc:
             summary.add(Outcome(url, Status.SKIPPED, reason=str(exc)))
@@ -142,8 +160,7 @@ class Ingestor:
         """Store a feed's new items. Items whose link is already stored are not fetched again."""
         summary = Summary()
         links = {e.link: canonical_url(e.link) for e in feed.entries if e.link}
-        with self.db.session() as session:
-            known = known_urls(session, links.values())
+        known = await asyncio.to_thread(self._known_urls, list(links.values()))
         fresh: list[FeedEntry] = []
         for entry in feed.entries:
             if entry.link and links[entry.link] in known:
@@ -159,7 +176,9 @@ class Ingestor:
             else:
                 target = entry.link or entry.title
                 summary.add(
-                    self.store(draft_or_outcome, target=target, source_id=source_id, backfill=backfill)
+                    await asyncio.to_thread(
+                        self.store, draft_or_outcome, target=target, source_id=source_id, backfill=backfill
+                    )
                 )
             self.progress.advance()
         return summary
@@ -175,14 +194,14 @@ class Ingestor:
 
     async def _entry_draft(self, entry: FeedEntry, feed_title: str | None) -> ArticleDraft:
         if entry.content_html:
-            return draft_from_html(entry, entry.content_html, feed_title)
+            return await asyncio.to_thread(draft_from_html, entry, entry.content_html, feed_title)
         if not entry.link:
-            return draft_from_html(entry, entry.summary_html, feed_title)
+            return await asyncio.to_thread(draft_from_html, entry, entry.summary_html, feed_title)
         try:
             page = await fetch_page(self.fetcher, entry.link)
         except NoArticleText:
             if entry.summary_html:
-                return draft_from_html(entry, entry.summary_html, feed_title)
+                return await asyncio.to_thread(draft_from_html, entry, entry.summary_html, feed_title)
             raise
         return ArticleDraft(
             title=entry.title or page.title,
@@ -193,7 +212,11 @@ class Ingestor:
             published_at=entry.published_at or page.published_at,
         )
 
-    # -- storing -----------------------------------------------------------------------------------
+    # -- storing (blocking: the async paths call it in a worker thread) ------------------------------
+
+    def _known_urls(self, canonical_urls: list[str]) -> set[str]:
+        with self.db.session() as session:
+            return known_urls(session, canonical_urls)
 
     def store(
         self, draft: ArticleDraft, *, target: str, source_id: int | None = None, backfill: bool = False
@@ -258,17 +281,23 @@ class Ingestor:
                 folder = Path(location)
                 if not folder.is_dir():
                     raise IngestError("folder not found")
-                summary = self.ingest_path(folder, source_id=source_id, backfill=first_fetch)
+                summary = await asyncio.to_thread(
+                    self.ingest_path, folder, source_id=source_id, backfill=first_fetch
+                )
             elif kind is SourceKind.FEED:
                 response = await self.fetcher.get(location, etag=etag, last_modified=last_modified)
                 new_etag = response.etag or etag
                 new_modified = response.last_modified or last_modified
                 if not response.not_modified:
-                    feed = parse_feed(response.content)
+                    feed = await asyncio.to_thread(parse_feed, response.content)
                     summary = await self.ingest_feed(feed, source_id=source_id, backfill=first_fetch)
             else:
                 draft = await fetch_page(self.fetcher, location)
-                summary.add(self.store(draft, target=location, source_id=source_id, backfill=first_fetch))
+                summary.add(
+                    await asyncio.to_thread(
+                        self.store, draft, target=location, source_id=source_id, backfill=first_fetch
+                    )
+                )
         except IngestError as exc:
             self._record_failure(source_id, str(exc))
             summary.add(Outcome(location, Status.FAILED, reason=str(exc)))

@@ -174,14 +174,17 @@ _ABBREVIATION = re.compile(
     r"(?:^|\s)(?:(?:[A-Za-z]\.)+|Mr|Mrs|Ms|Dr|Prof|Inc|Co|Corp|Ltd|Jr|Sr|St|No|Gen|Gov|Sen|Rep|vs|etc|Jan|Feb|"
     r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?$"
 )
+_ABBREVIATION_WINDOW = 40  # characters before a full stop in which an abbreviation is looked for
 
 
 def first_sentence(paragraph: str, limit: int = 120) -> str:
     """The paragraph's first sentence, not fooled by abbreviations ("U.S.", "Inc.", "John R.")."""
     end = len(paragraph)
     for match in _SENTENCE_END.finditer(paragraph):
-        before = paragraph[: match.start() + 1]
-        if not _ABBREVIATION.search(before):
+        # Only the word before the full stop can be an abbreviation: looking at a short window (not
+        # all the text before it) keeps this linear on text full of "Mr. Smith".
+        stop = match.start() + 1
+        if not _ABBREVIATION.search(paragraph, max(0, stop - _ABBREVIATION_WINDOW), stop):
             end = match.end()
             break
     sentence = paragraph[:end].strip()
@@ -225,6 +228,18 @@ def html_fragment_paragraphs(fragment: str) -> tuple[str | None, list[str]]:
 
 
 _MARKDOWN = MarkdownIt("commonmark")
+_INLINE_MARKDOWN = MarkdownIt("commonmark").enable("strikethrough")
+
+
+def plain_text(typed: str) -> str:
+    """A short piece of text someone typed (a company name after a command) without its formatting:
+    HTML tags and Markdown emphasis, code and links taken out, entities decoded, spacing made single
+    ("<b>ASE</b>", "**ASE**", "`ASE`" are all "ASE"). Only inline Markdown counts, so "1. ASE" stays
+    as typed; the content of <script> and <style> goes with the tags."""
+    if not typed.strip():
+        return ""
+    heading, paragraphs = html_fragment_paragraphs(_INLINE_MARKDOWN.renderInline(typed))
+    return " ".join(" ".join(part for part in (heading, *paragraphs) if part).split())
 
 
 def parse_markdown(raw: str) -> ParsedText:

@@ -11,7 +11,9 @@ import pytest
 from bot.cli import main
 from bot.commands.resolve import resolve_company
 from bot.commands.router import Chat, handle_action, handle_text
+from bot.render.telegram_html import render_html
 from bot.render.terminal import choices, render_text
+from storage.companies import ensure_company
 from storage.db import Database
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "letsnewz-ase-us-investment.txt"
@@ -100,8 +102,8 @@ def test_strange_arguments_get_clear_answers(store: Database):
         assert "Which company?" in render_text(handle_text(session, CHAT, "/company"))
         long = handle_text(session, CHAT, "/company " + "x" * 5000)
         assert "cut at 100 characters" in render_text(long)
-        markup = render_text(handle_text(session, CHAT, "/company <b>ASE</b> & *bold*"))
-        assert "<b>ASE</b>" in markup or "No company" in markup
+        markup = render_text(handle_text(session, CHAT, "/company <b>Zorblax</b> & *bold*"))
+        assert "No company called “Zorblax & bold”" in markup
         assert "don't know /frobnicate" in render_text(handle_text(session, CHAT, "/frobnicate now"))
 
 
@@ -112,3 +114,104 @@ def test_more_pages_back_and_an_expired_button_says_so(store: Database):
         expired = handle_action(session, CHAT, "co:999999:0")
         assert "no longer known" in render_text(expired)
         assert "expired" in render_text(handle_action(session, CHAT, "zz:1"))
+
+
+# --- issue 9: replies that surprise ------------------------------------------------------------------
+
+
+def say(db: Database, text: str) -> str:
+    with db.session() as session:
+        reply = handle_text(session, CHAT, text)
+        assert reply is not None
+        render_html(reply)  # Telegram would take it too
+        return render_text(reply)
+
+
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        ("What about TSMC?", "TSMC"),
+        ("🚀 TSMC 🚀", "TSMC"),
+        ("Any news on Taiwan Semiconductor Manufacturing today?", "TSMC"),
+        ("how is Inventec doing", "Inventec"),
+    ],
+)
+def test_free_text_that_names_a_company_inside_a_sentence_answers_about_it(
+    store: Database, text: str, heading: str
+):
+    assert say(store, text).startswith(f"{heading}\n")
+
+
+def test_free_text_that_names_several_companies_asks_which_and_text_naming_none_gets_the_hint(
+    store: Database,
+):
+    with store.session() as session:
+        reply = handle_text(session, CHAT, "TSMC or Inventec?")
+        assert reply is not None and "fits several companies" in render_text(reply)
+        assert len(choices(reply)) == 2
+    for text in ("hello there", "the ASEAN summit was long", "thanks!", "my arm hurts", "an apple a day"):
+        assert say(store, text) == "Send a company name, or /help to see what I can do."
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/company <b>ASE</b>",
+        "/company **ASE**",
+        "/company `ASE`",
+        "/company _ASE_",
+        "/company <i>ase</i>",
+        "<b>ASE</b>",
+    ],
+)
+def test_markup_around_a_company_name_is_taken_out(store: Database, command: str):
+    assert say(store, command).startswith("ASE Technology Holding\n")
+
+
+def test_a_person_s_name_says_who_that_person_is_in_the_news(store: Database):
+    text = say(store, "/company Gina Raimondo")
+    assert text.startswith("Gina Raimondo\n")
+    assert "a person in the news" in text and "secretary of commerce" in text
+    assert "ASE Technology Considers U.S. Investment" in text and "Letsnewz" in text
+    assert "Did you mean" not in text and "Sanmina" not in text
+    cfo = say(store, "/company dong hong-szu")
+    assert "chief financial officer, ASE Technology Holding" in cfo
+    with store.session() as session:
+        reply = handle_text(session, CHAT, "/company Dong Hong-Szu")
+        assert reply is not None
+        (action,) = choices(reply)  # the company the person is with
+        assert render_text(handle_action(session, CHAT, action)).startswith("ASE Technology Holding\n")
+
+
+@pytest.mark.parametrize(
+    "name", ["Zorblax Dynamics", "Joe Biden", "John Smith", "Elon Musk", "Apple growers"]
+)
+def test_a_name_that_fits_nothing_well_gets_no_far_fetched_guess(store: Database, name: str):
+    text = say(store, f"/company {name}")
+    assert f"No company called “{name}”" in text and "Did you mean" not in text
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("Nvidea", "Nvidia"), ("Micorn", "Micron")])
+def test_a_real_typo_still_gets_the_closest_name(store: Database, typo: str, meant: str):
+    assert f"Did you mean: {meant}?" in say(store, f"/company {typo}")
+
+
+def test_a_corrected_typo_says_what_it_shows(store: Database):
+    text = say(store, "/company Taiwan Semiconducter")
+    assert text.startswith("Showing TSMC for “Taiwan Semiconducter”.\n")
+    for exact in ("/company TSMC", "/company Taiwan Semiconductor", "/company ASE Technology"):
+        assert "Showing" not in say(store, exact)
+
+
+def test_a_long_accented_name_offered_as_a_guess_gets_a_button_that_fits_and_works(store: Database):
+    name = "Ørsted Électronique Société Générale de Fabrication Numérique"
+    assert len(name) == 61 and len(name.encode()) > 64
+    with store.session() as session:
+        ensure_company(session, name=name)
+    with store.session() as session:
+        reply = handle_text(session, CHAT, "/company Ørst")  # too short to be taken: a guess
+        assert reply is not None and "Did you mean: " in render_text(reply)
+        (action,) = choices(reply)
+        assert len(action.encode()) <= 64
+        render_html(reply)
+        assert render_text(handle_action(session, CHAT, action)).startswith(f"{name}\n")

@@ -93,8 +93,16 @@ async def test_a_folder_source_read_again_stores_only_what_is_new(db: Database, 
             "Vietnam, to assemble networking equipment for customers in the United States and Europe.\n"
         )
         second = await ingestor.fetch_source(source_id)
+        third = await ingestor.fetch_source(source_id)
+        later = folder / "later.txt"
+        later.write_text(later.read_text() + "\nThe plant opens in 2027.\n")  # edited: read again
+        fourth = await ingestor.fetch_source(source_id)
     assert first.count(Status.NEW) == 1
-    assert (second.count(Status.NEW), second.count(Status.DUPLICATE)) == (1, 1)
+    # Files read before and unchanged since are not read again: only the new one is.
+    assert [(o.status, Path(o.target).name) for o in second.outcomes] == [(Status.NEW, "later.txt")]
+    assert third.outcomes == []
+    # An edited file is read again (and found to be the article already stored from that path).
+    assert [(o.status, Path(o.target).name) for o in fourth.outcomes] == [(Status.DUPLICATE, "later.txt")]
     stored = articles(db)
     assert stored["Pegatron plans Vietnam plant"].backfill is False
     assert all(a.source_id == source_id for a in stored.values())

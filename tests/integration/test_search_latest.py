@@ -4,7 +4,8 @@ they are stored, the newest articles with their top facts, and migration 0004 up
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,17 +13,23 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import delete, inspect, select
+from sqlalchemy.orm import Session
 
 from bot.cli import main
 from bot.commands.context import Chat
 from bot.commands.router import handle_text
+from bot.digest.compose import story_line
 from bot.render.telegram_html import render_html
 from bot.render.terminal import render_text
+from bot.replies import Paragraph, Reply
 from storage import migrate
 from storage.articles import add_article
+from storage.companies import ensure_company
 from storage.db import Database
-from storage.models import Article, Base, Fact
+from storage.digest import DigestStory
+from storage.models import Article, Base, Fact, SourceKind
 from storage.search import fts5_query, include_name, latest_articles, search_articles, top_facts
+from storage.sources import add_source
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
@@ -215,14 +222,16 @@ def bullets(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("  • ")]
 
 
-def test_latest_lists_the_newest_stored_first_with_their_top_facts(store: Database):
+def test_latest_lists_the_newest_news_first_with_their_top_facts(store: Database):
     text = say(store, "/latest")
     lines = bullets(text)
     assert len(lines) == 4 and "The latest 4 articles" in text
-    assert "TSMC March Revenue" in lines[0] and "Taipei Tech Times" in lines[0]
-    assert "AMD to make server chips" in lines[1]
-    assert "TSMC Finalizes CHIPS Act Award" in lines[2]
-    assert SEED_TITLE in lines[3] and "Letsnewz" in lines[3]
+    today = datetime.now(UTC).date().isoformat()
+    # The undated two as of the day we stored them (the last stored first), then the dated ones.
+    assert "AMD to make server chips" in lines[0] and f"Silicon Ledger · {today}" in lines[0]
+    assert SEED_TITLE in lines[1] and f"Letsnewz · {today}" in lines[1]
+    assert "TSMC March Revenue" in lines[2] and "Taipei Tech Times · 2025-04-10" in lines[2]
+    assert "TSMC Finalizes CHIPS Act Award" in lines[3] and "2024-11-15" in lines[3]
     assert "Funding or subsidy · TSMC · USD 6.6 billion" in text
     assert "Plan or evaluation · ASE Technology Holding" in text
 
@@ -353,3 +362,105 @@ def test_alembic_sees_no_difference_once_told_to_look_past_the_search_objects(db
         "postgresql": {"remove_column search_vector", "remove_index ix_articles_search_vector"},
     }[db.backend]
     assert named == expected
+
+
+# --- issue 9: replies that surprise ------------------------------------------------------------------
+
+
+def store_article(session: Session, n: int, **fields: object) -> Article:
+    values: dict = dict(
+        canonical_url=f"https://news.example/{n}",
+        content_hash=f"{n:064d}",
+        title=f"Article {n}",
+        text="Some text.",
+        url=None,
+        source_name=None,
+        source_id=None,
+        author=None,
+        published_at=None,
+    )
+    values.update(fields)
+    article, created = add_article(session, **values)
+    assert created
+    session.flush()
+    return article
+
+
+def dates_shown(text: str) -> list[str]:
+    return re.findall(r"· (\d{4}-\d\d-\d\d)", text)
+
+
+def test_latest_is_in_the_order_its_dates_read(db: Database):
+    with db.session() as session:
+        # Stored in this order: yesterday's news, then a feed's archive item from last year, then an
+        # undated article (shown with the day we stored it), then one dated a month ahead (a feed's
+        # clock or zone gone wrong: not news from the future, news of the day we stored it).
+        store_article(session, 1, published_at=datetime.now(UTC) - timedelta(days=1))
+        store_article(session, 2, published_at=datetime(2025, 3, 1, tzinfo=UTC))
+        store_article(session, 3)
+        store_article(session, 4, published_at=datetime.now(UTC) + timedelta(days=30))
+    text = say(db, "/latest")
+    assert [int(n) for n in re.findall(r"Article (\d)", text)] == [4, 3, 1, 2]
+    today = datetime.now(UTC).date()
+    assert dates_shown(text) == [str(today), str(today), str(today - timedelta(days=1)), "2025-03-01"]
+
+
+def test_an_article_from_a_folder_is_labelled_by_its_source_alike_in_latest_company_and_digests(
+    db: Database, tmp_path: Path
+):
+    notes = tmp_path / "analyst-notes"
+    with db.session() as session:
+        source = add_source(
+            session, kind=SourceKind.FOLDER, location=str(notes), name="Analyst notes", interval_minutes=30
+        )
+        tsmc = ensure_company(session, name="TSMC")
+        named = store_article(session, 1, url=(notes / "a.md").as_uri(), source_id=source.id, title="Named")
+        loose = store_article(session, 2, url=(notes / "b.md").as_uri(), title="Loose")
+        for article in (named, loose):
+            session.add(
+                Fact(
+                    article_id=article.id,
+                    position=0,
+                    kind="investment",
+                    company_id=tsmc.id,
+                    sentence=f"{article.title} fact.",
+                )
+            )
+    latest = say(db, "/latest")
+    company = say(db, "/company TSMC")
+    assert "Named — Analyst notes ·" in latest and "Loose — analyst-notes ·" in latest
+    assert "“Named fact.” — Analyst notes" in company and "“Loose fact.” — analyst-notes" in company
+    story = DigestStory(
+        key=2,
+        article_id=2,
+        title="Loose",
+        url=(notes / "b.md").as_uri(),
+        source_name=None,
+        news_at=datetime.now(UTC),
+    )
+    assert "Loose (analyst-notes)" in render_text(Reply((Paragraph(story_line(story, {})),)))
+    assert "unknown source" not in latest + company
+
+
+def test_links_shown_to_users_drop_tracking_parameters(db: Database):
+    url = "https://news.example/story?utm_source=rss&id=5&utm_medium=feed"
+    with db.session() as session:
+        tsmc = ensure_company(session, name="TSMC")
+        article = store_article(session, 1, url=url, source_name="Example News")
+        session.add(
+            Fact(article_id=article.id, position=0, kind="investment", company_id=tsmc.id, sentence="A fact.")
+        )
+    story = DigestStory(
+        key=1, article_id=1, title="Article 1", url=url, source_name="Example News", news_at=datetime.now(UTC)
+    )
+    with db.session() as session:
+        replies = [
+            handle_text(session, USER, "/latest"),
+            handle_text(session, USER, "/company TSMC"),
+            Reply((Paragraph(story_line(story, {})),)),
+        ]
+    for reply in replies:
+        assert reply is not None
+        html = "".join(m.html for m in render_html(reply))
+        assert 'href="https://news.example/story?id=5"' in html and "utm_" not in html
+        assert "<https://news.example/story?id=5>" in render_text(reply)

@@ -20,10 +20,13 @@ from bot.replies import Reply
 from storage.db import Database
 from storage.models import Frequency, Subscriber
 from tests.support.botapi import parse_html
+from tests.support.webserver import LocalWebServer
+from tests.support.wikinews import load_corpus, rss_feed
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "letsnewz-ase-us-investment.txt"
 USER = Chat(id=501, default_time=time(8, 0), default_zone="Europe/Berlin")
 ADMIN = Chat(id=900, admin=True)
+RSS = "application/rss+xml"
 
 
 @pytest.fixture
@@ -252,15 +255,63 @@ def test_start_offers_a_subscribe_button_that_works(store: Database):
     assert "daily at 08:00" in press(store, "set:sub")
 
 
-def test_admin_commands_are_for_admins_only(store: Database):
+def test_admin_commands_are_for_admins_only(store: Database, web: LocalWebServer):
     assert "for the bot's admins" in say(store, "/stats")
     assert "for the bot's admins" in say(store, "/addsource https://example.com/feed.xml")
     stats = say(store, "/stats", ADMIN)
     assert "Articles: 1" in stats and "Facts:" in stats
-    assert "Added source #1" in say(store, "/addsource https://example.com/feed.xml", ADMIN)
-    assert "already a source" in say(store, "/addsource https://example.com/feed.xml", ADMIN)
+    feed = web.add("/feed.xml", rss_feed(load_corpus()[:1], web.url("/news/{slug}")), content_type=RSS)
+    assert "Added source #1" in say(store, f"/addsource {feed}", ADMIN)
+    assert "already a source" in say(store, f"/addsource {feed}", ADMIN)
     assert "Give the address" in say(store, "/addsource ftp://nope", ADMIN)
-    assert "example.com/feed.xml" in say(store, "/sources")
+    assert "/feed.xml" in say(store, "/sources")
     assert "Removed source #1" in say(store, "/removesource 1", ADMIN)
     assert "There is no source #1" in say(store, "/removesource 1", ADMIN)
     assert "/stats" in say(store, "/help", ADMIN) and "/stats" not in say(store, "/help")
+
+
+# --- issue 9: replies that surprise ------------------------------------------------------------------
+
+
+def test_follow_with_a_name_that_fits_several_or_none_offers_buttons_that_follow(store: Database):
+    with store.session() as session:
+        several = handle_text(session, USER, "/follow Tokyo")
+        assert several is not None and "fits several companies" in render_text(several)
+        assert len(choices(several)) >= 2 and all(a.startswith("fo:") for a in choices(several))
+        typo = handle_text(session, USER, "/follow Nvidea")
+        assert typo is not None and "Did you mean: Nvidia?" in render_text(typo)
+        (action,) = choices(typo)
+    assert "You follow Nvidia now" in press(store, action)
+    with store.session() as session:
+        untypo = handle_text(session, USER, "/unfollow Nvidea")
+        assert untypo is not None
+        (action,) = choices(untypo)
+    assert "You no longer follow Nvidia" in press(store, action)
+
+
+@pytest.mark.parametrize("command", ["/follow <b>TSMC</b>", "/follow **tsmc**", "/follow `TSMC`"])
+def test_follow_and_unfollow_take_markup_out_of_the_name(store: Database, command: str):
+    assert "You follow TSMC now" in say(store, command)
+    assert "You no longer follow TSMC" in say(store, command.replace("/follow", "/unfollow"))
+
+
+@pytest.mark.parametrize("day", ["mon", "mond", "monday", "Monday", "tues", "sun"])
+def test_a_weekly_digest_day_may_be_shortened_to_three_letters_or_more(store: Database, day: str):
+    answer = say(store, f"/subscribe weekly {day} 08:00")
+    expected = {"mon": "Monday", "tue": "Tuesday", "sun": "Sunday"}[day[:3].casefold()]
+    assert f"weekly on {expected} at 08:00" in answer
+
+
+def test_addsource_checks_the_address_as_sources_add_does(store: Database, web: LocalWebServer):
+    feed = web.add("/feed.xml", rss_feed(load_corpus()[:1], web.url("/news/{slug}")), content_type=RSS)
+    page = web.add("/about", "<!doctype html><html><body><p>About us.</p></body></html>")
+    empty = web.add(
+        "/empty.xml", "<rss version='2.0'><channel><title>x</title></channel></rss>", content_type=RSS
+    )
+    refused = say(store, f"/addsource {page}", ADMIN)
+    assert "Not added" in refused and "not a feed: the address serves an ordinary web page" in refused
+    assert "HTTP 404 Not Found" in say(store, f"/addsource {web.url('/missing')}", ADMIN)
+    assert "the feed has no items" in say(store, f"/addsource {empty}", ADMIN)
+    assert "No sources yet" in say(store, "/sources")
+    assert "Added source #" in say(store, f"/addsource {feed}", ADMIN)
+    assert "/feed.xml" in say(store, "/sources") and "/about" not in say(store, "/sources")

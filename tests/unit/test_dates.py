@@ -205,3 +205,17 @@ def test_dateline_gives_its_date(text, expected):
 )
 def test_dateline_without_a_full_date_gives_none(text):
     assert parse_published(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("next Wednesday", date(9999, 12, 31)),
+        ("tomorrow", date(9999, 12, 31)),
+        ("last Monday", date(1, 1, 1)),
+        ("yesterday", date(1, 1, 1)),
+        ("99999999 days ago", date(2025, 3, 3)),
+    ],
+)
+def test_a_relative_date_beyond_the_calendar_is_no_date(text, published):
+    assert resolve_date(text, published) is None

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.ingest.normalize import canonical_url, content_hash
+from bot.ingest.normalize import canonical_url, content_hash, without_tracking
 
 
 @pytest.mark.parametrize(
@@ -143,3 +143,20 @@ def test_content_hash_changes_when_a_number_changes():
 
 def test_content_hash_depends_on_word_order():
     assert content_hash("Intel sued AMD over the patent.") != content_hash("AMD sued Intel over the patent.")
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://news.example/story?utm_source=rss&id=5", "https://news.example/story?id=5"),
+        ("https://news.example/story?id=5&utm_source=rss&utm_medium=feed", "https://news.example/story?id=5"),
+        ("https://news.example/story?fbclid=IwAR0&gclid=x", "https://news.example/story"),
+        ("https://news.example/story?q=a%20b&utm_campaign=x#top", "https://news.example/story?q=a%20b#top"),
+        ("https://News.Example/Story/?b=2&a=1", "https://News.Example/Story/?b=2&a=1"),
+        ("https://news.example/story", "https://news.example/story"),
+        ("http://[::1", "http://[::1"),
+    ],
+    ids=["utm-first", "utm-after", "only-trackers", "kept-as-written", "untouched", "no-query", "not-a-url"],
+)
+def test_links_shown_lose_their_tracking_parameters_and_nothing_else(url: str, shown: str):
+    assert without_tracking(url) == shown

@@ -321,6 +321,14 @@ def test_a_javascript_link_is_shown_as_text_never_as_a_link():
     assert ok == '<a href="tg://resolve?domain=news">x</a>'
 
 
+def test_a_link_shown_to_users_has_no_tracking_parameters():
+    link = Link("story", "https://news.example/story?utm_source=rss&id=5")
+    assert link.url == "https://news.example/story?id=5"
+    [message] = render_html(Reply((Paragraph((link,)),)))
+    assert message.html == '<a href="https://news.example/story?id=5">story</a>'
+    assert Link("x", "tg://resolve?domain=news&utm_source=x").url == "tg://resolve?domain=news&utm_source=x"
+
+
 def test_link_previews_are_off_unless_the_reply_asks_for_them():
     link = Paragraph((Link("story", "https://news.example/1"),))
     assert all(m.disable_preview for m in render_html(Reply((link,) * 400)))

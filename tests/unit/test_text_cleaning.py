@@ -14,6 +14,7 @@ from bot.ingest.text import (
     paragraphs_of,
     parse_markdown,
     parse_plain_text,
+    plain_text,
 )
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "letsnewz-ase-us-investment.txt"
@@ -367,3 +368,32 @@ def test_an_inline_dateline_becomes_the_published_date(paragraph, day, rest):
 def test_a_sentence_that_merely_starts_with_capitals_is_not_a_dateline():
     text = "Site.\n\nHeadline here\n\nTSMC, the chipmaker, said on May 14, 2025 - a Wednesday - that it grew."
     assert parse_plain_text(text).published_at is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("<b>ASE</b>", "ASE"),
+        ("**ASE**", "ASE"),
+        ("__ASE__", "ASE"),
+        ("*ASE*", "ASE"),
+        ("_ASE_", "ASE"),
+        ("`ASE`", "ASE"),
+        ("~~ASE~~", "ASE"),
+        ("<i>Taiwan</i> **Semiconductor**", "Taiwan Semiconductor"),
+        ("[TSMC](https://tsmc.example)", "TSMC"),
+        ("AT&amp;S", "AT&S"),
+        ("AT&S", "AT&S"),
+        ("<script>alert(1)</script>Intel", "Intel"),
+        ("Hon Hai Precision Industry Co., Ltd.", "Hon Hai Precision Industry Co., Ltd."),
+        ("2330.TW", "2330.TW"),
+        ("C.C. Wei", "C.C. Wei"),
+        ("Micro-Star", "Micro-Star"),
+        ("AT*T", "AT*T"),
+        ("  ASE \n Technology ", "ASE Technology"),
+        ("1. ASE", "1. ASE"),
+        ("<b></b>", ""),
+    ],
+)
+def test_plain_text_takes_html_and_markdown_formatting_out_of_a_name(typed: str, plain: str):
+    assert plain_text(typed) == plain
