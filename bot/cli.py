@@ -33,7 +33,7 @@ from bot.enrich import extract_pending, sync_companies
 from bot.extract.card import fact_card
 from bot.extract.nlp import ModelNotInstalled
 from bot.extract.pipeline import ArticleText, Extractor
-from bot.ingest.feeds import parse_feed
+from bot.ingest.feeds import check_feed
 from bot.ingest.folder import read_article_file
 from bot.ingest.http import Fetcher
 from bot.ingest.models import IngestError, Summary
@@ -44,9 +44,10 @@ from bot.scheduler import build_scheduler
 from bot.telegram.app import build_application, start_polling, start_webhook, stop_polling
 from storage import migrate
 from storage.db import Database
-from storage.facts import mark_all_for_extraction
+from storage.facts import extraction_failures, mark_all_for_extraction
 from storage.models import SourceKind
 from storage.sources import SourceExists, add_source, ensure_source, list_sources, remove_source
+from storage.subscribers import find_subscriber
 
 log = logging.getLogger("digestbot")
 
@@ -208,11 +209,7 @@ def cmd_sources_add(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _check_feed(settings: Settings, url: str) -> str | None:
     async with make_fetcher(settings) as fetcher:
-        try:
-            feed = parse_feed((await fetcher.get(url)).content)
-        except IngestError as exc:
-            return str(exc)
-    return None if feed.entries else "the feed has no items"
+        return await check_feed(fetcher, url)
 
 
 def chat_defaults(settings: Settings, chat_id: int = 0) -> Chat:
@@ -233,8 +230,20 @@ def cmd_company(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
-    """What /digest from that chat would answer (and, as /digest does, the chat's cursor moves on)."""
-    console = Console(open_database(settings), chat_defaults(settings, args.chat))
+    """What /digest from that chat would answer (and, as /digest does, the chat's cursor moves on).
+    A chat other than the terminal's must be a subscriber already: none is made up here."""
+    db = open_database(settings)
+    if args.chat != CONSOLE_CHAT_ID:
+        with db.session() as session:
+            known = find_subscriber(session, args.chat) is not None
+        if not known:
+            print(
+                f"digestbot: chat {args.chat} is not a subscriber "
+                "(it never subscribed, followed a company or asked for /digest)",
+                file=sys.stderr,
+            )
+            return 1
+    console = Console(db, chat_defaults(settings, args.chat))
     console.show(console.answer("/digest"))
     return 0
 
@@ -251,6 +260,7 @@ def cmd_sources_list(settings: Settings, _args: argparse.Namespace) -> int:
         if not sources:
             print("No sources yet. Add one with: digestbot sources add URL")
             return 0
+        failures = extraction_failures(session)
         print(f"{'ID':>4}  {'KIND':<6}  {'STATE':<7}  {'EVERY':>6}  {'LAST OK':<16}  SOURCE")
         for s in sources:
             last_ok = s.last_success_at.strftime("%Y-%m-%d %H:%M") if s.last_success_at else "never"
@@ -260,6 +270,9 @@ def cmd_sources_list(settings: Settings, _args: argparse.Namespace) -> int:
             )
             if s.last_error:
                 print(f"{'':>4}  last error ({s.failure_count} in a row): {s.last_error}")
+            if s.id in failures:
+                count, error = failures[s.id]
+                print(f"{'':>4}  {count} article(s) without facts, extraction failed: {error}")
     return 0
 
 

@@ -112,15 +112,15 @@ def record_extraction_failure(session: Session, article: Article, error: str) ->
     return article.extraction_attempts >= MAX_EXTRACTION_ATTEMPTS
 
 
-def extraction_failures(session: Session) -> dict[int | None, int]:
-    """How many articles of each source (by id; None for no source) are without facts because
-    extracting them failed every time it was tried."""
+def extraction_failures(session: Session) -> dict[int | None, tuple[int, str]]:
+    """The articles of each source (by id; None for no source) left without facts because extracting
+    them failed every time it was tried: how many, and one of their errors."""
     rows = session.execute(
-        select(Article.source_id, func.count())
+        select(Article.source_id, func.count(), func.max(Article.extraction_error))
         .where(Article.extracted_at.is_(None), Article.extraction_attempts >= MAX_EXTRACTION_ATTEMPTS)
         .group_by(Article.source_id)
     )
-    return {source_id: count for source_id, count in rows}
+    return {source_id: (count, error or "") for source_id, count, error in rows}
 
 
 def mark_all_for_extraction(session: Session) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.commands.context import Chat
 from bot.ingest.feeds import check_feed_now
 from bot.replies import Bold, Bullets, Paragraph, Reply
+from storage.facts import extraction_failures
 from storage.models import Article, Company, Fact, Source, SourceKind, SourceState, Subscriber
 from storage.sources import SourceExists, add_source, list_sources, remove_source
 
@@ -84,4 +85,9 @@ def stats_command(session: Session, chat: Chat, _args: str) -> Reply:
         ),
         ("Sources: " + ", ".join(f"{states.get(state, 0)} {state.value}" for state in SourceState),),
     )
+    failures = extraction_failures(session)
+    if failures:
+        failed = sum(n for n, _ in failures.values())
+        example = next(iter(failures.values()))[1]
+        lines += ((f"Articles whose extraction failed: {failed} (for example {example})",),)
     return Reply((Paragraph((Bold("Statistics"),)), Bullets(lines)))

@@ -11,13 +11,17 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
+from bot.commands.context import Chat
+from bot.commands.router import handle_text
 from bot.enrich import extract_pending
 from bot.extract.models import ArticleFacts
 from bot.extract.pipeline import ArticleText, Extractor
+from bot.render.terminal import render_text
 from storage.articles import add_article
 from storage.db import Database
 from storage.facts import MAX_EXTRACTION_ATTEMPTS, extraction_failures, mark_all_for_extraction
-from storage.models import Article
+from storage.models import Article, Source, SourceKind
+from storage.sources import add_source
 from tests.support.webserver import LocalWebServer
 
 ITEM = """<item><title>{title}</title><link>{link}</link><pubDate>{date}</pubDate>
@@ -76,7 +80,11 @@ def extractor() -> Extractor:
 
 
 def store(db: Database, *titles: str) -> None:
+    """Articles from the folder source "inbox"."""
     with db.session() as session:
+        source = session.scalars(select(Source)).first() or add_source(
+            session, kind=SourceKind.FOLDER, location="/srv/inbox", name="inbox", interval_minutes=30
+        )
         for title in titles:
             add_article(
                 session,
@@ -86,13 +94,16 @@ def store(db: Database, *titles: str) -> None:
                 text=TEXT + f"{title}.",
                 url=None,
                 source_name=None,
-                source_id=None,
+                source_id=source.id,
                 author=None,
                 published_at=None,
             )
 
 
-def test_an_article_that_breaks_extraction_holds_back_no_other(db: Database, extractor: Extractor):
+def test_an_article_that_breaks_extraction_holds_back_no_other(
+    db: Database, extractor: Extractor, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    monkeypatch.setenv("DATABASE_URL", db.url)
     store(db, "Plant news one", "Poison", "Plant news two")
     broken = BrokenOn(extractor, "Poison")
     assert extract_pending(db, broken) == 2
@@ -111,8 +122,17 @@ def test_an_article_that_breaks_extraction_holds_back_no_other(db: Database, ext
     with db.session() as session:
         poison = session.scalars(select(Article).where(Article.title == "Poison")).one()
         assert poison.extraction_attempts == MAX_EXTRACTION_ATTEMPTS
-        assert extraction_failures(session) == {None: 1}
+        assert extraction_failures(session) == {poison.source_id: (1, "ValueError: cannot read 'Poison'")}
         assert session.scalars(select(Article).where(Article.title == "Plant news three")).one().extracted_at
+        stats = render_text(handle_text(session, Chat(id=1, admin=True), "/stats"))
+    # Admins see it: in /stats and in `digestbot sources list`.
+    assert "Articles whose extraction failed: 1 (for example ValueError: cannot read 'Poison')" in stats
+    capsys.readouterr()
+    assert main(["sources", "list"]) == 0
+    assert (
+        "1 article(s) without facts, extraction failed: ValueError: cannot read 'Poison'"
+        in capsys.readouterr().out
+    )
 
     with db.session() as session:  # `reextract`, after a fix: every article gets another chance
         mark_all_for_extraction(session)
