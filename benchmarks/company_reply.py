@@ -58,7 +58,7 @@ from bot.replies import Reply
 from storage import migrate
 from storage.db import Database
 from storage.models import Article, ArticleCompany, Company, CompanyAlias, Fact
-from tests.support.wikinews import load_corpus
+from tests.support.wikinews import load_corpus, require_corpus
 
 TARGET_P95_MS = 50.0
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "letsnewz-ase-us-investment.txt"
@@ -301,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--profile", type=int, metavar="N", default=0, help="cProfile; print the top N")
     args = parser.parse_args(argv)
+    require_corpus()
     queries = max(1, args.queries)
 
     reproduce = ["python", "-m", "benchmarks.company_reply", "--queries", str(queries)]

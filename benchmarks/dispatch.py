@@ -115,6 +115,7 @@ from storage.models import (
     Subscriber,
 )
 from tests.support.botapi import FakeTelegram
+from tests.support.wikinews import require_corpus
 
 TARGET_SECONDS = 10.0
 TARGET_MB = 500.0
@@ -1268,6 +1269,7 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", type=int, metavar="N", default=0, help="cProfile the sample; print the top N"
     )
     args = parser.parse_args(argv)
+    require_corpus()
 
     reproduce = ["python", "-m", "benchmarks.dispatch"]
     if args.database:

@@ -16,7 +16,7 @@ import time
 
 from bot.extract.nlp import load_model
 from bot.extract.pipeline import DEFAULT_MODEL, ArticleText, Extractor
-from tests.support.wikinews import load_corpus
+from tests.support.wikinews import load_corpus, require_corpus
 
 TARGET_SHARE = 0.85
 
@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--model", default=DEFAULT_MODEL)
     args = parser.parse_args(argv)
+    require_corpus()
 
     corpus = [a for a in load_corpus() if a.text.strip()]
     articles = [ArticleText(a.title, a.text, "Wikinews", a.published) for a in corpus]

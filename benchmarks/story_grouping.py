@@ -40,7 +40,7 @@ from bot.ingest.pipeline import Ingestor
 from storage import migrate
 from storage.models import Article
 from tests.support.copies import own_headline, reworded_headline, rewritten_lead, sentences_cut
-from tests.support.wikinews import WikinewsArticle, load_corpus
+from tests.support.wikinews import WikinewsArticle, load_corpus, require_corpus
 
 Edit = Callable[[WikinewsArticle, random.Random], tuple[str, str]]  # -> (title, text)
 
@@ -214,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="a throwaway database (default: a temporary SQLite file)")
     parser.add_argument("--fill", type=int, default=0, help="unrelated articles stored before the corpus")
     args = parser.parse_args(argv)
+    require_corpus()
     articles = corpus()
     distinct_stories(articles)
     edited_copies(articles)

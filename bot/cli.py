@@ -13,18 +13,22 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
+import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichBar
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.commands.router import Chat
 from bot.config import Settings, SettingsError, load_settings
-from bot.console import CONSOLE_CHAT_ID, Console
+from bot.console import CONSOLE_CHAT_ID, Console, Terminal
 from bot.delivery.console import ConsoleOutbox
 from bot.delivery.dispatch import Dispatcher
 from bot.delivery.outbox import Outbox
@@ -39,11 +43,11 @@ from bot.ingest.http import Fetcher
 from bot.ingest.models import IngestError, Summary
 from bot.ingest.pipeline import Ingestor, Progress, is_url
 from bot.ingest.report import summary_lines
-from bot.logs import setup_logging
+from bot.logs import log_through, setup_logging
 from bot.scheduler import build_scheduler
 from bot.telegram.app import build_application, start_polling, start_webhook, stop_polling
 from storage import migrate
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable, unavailable
 from storage.facts import extraction_failures, mark_all_for_extraction
 from storage.models import SourceKind
 from storage.sources import SourceExists, add_source, ensure_source, list_sources, remove_source
@@ -51,6 +55,7 @@ from storage.subscribers import find_subscriber
 
 log = logging.getLogger("digestbot")
 
+DATABASE_ATTEMPTS = 5  # `run` waits about 15 s for a database server that is not up yet
 PROGRESS_THRESHOLD = 5  # show a progress bar for runs longer than this many items
 
 
@@ -93,10 +98,33 @@ def make_fetcher(settings: Settings) -> Fetcher:
     )
 
 
-def open_database(settings: Settings) -> Database:
-    db = Database(settings.database_url)
-    migrate.upgrade(db.engine)
-    return db
+def open_database(settings: Settings, *, wait: bool = False) -> Database:
+    """The store, migrated to the newest revision. A server that cannot be reached yet is waited
+    for with back-off when `wait` (the long-running `run`); otherwise, or when the setting is wrong,
+    DatabaseUnavailable says why in one line."""
+
+    def attempt() -> Database:
+        try:
+            db = Database(settings.database_url)
+            migrate.upgrade(db.engine)
+        except (SQLAlchemyError, OSError) as exc:
+            raise unavailable(settings.database_url, exc) from exc
+        return db
+
+    if not wait:
+        return attempt()
+    retrying = Retrying(
+        retry=retry_if_exception(lambda exc: isinstance(exc, DatabaseUnavailable) and exc.transient),
+        stop=stop_after_attempt(DATABASE_ATTEMPTS),
+        wait=wait_exponential(multiplier=1, max=8),
+        before_sleep=lambda state: log.warning(
+            "%s; trying again in %.0f s",
+            state.outcome.exception() if state.outcome else "database unavailable",
+            state.next_action.sleep if state.next_action else 0,
+        ),
+        reraise=True,
+    )
+    return retrying(attempt)
 
 
 @contextlib.contextmanager
@@ -113,8 +141,7 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
 
 
 def cmd_db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
-    db = Database(settings.database_url)
-    migrate.upgrade(db.engine)
+    db = open_database(settings)
     print(f"Database at revision {migrate.current_revision(db.engine)} ({db.backend}).")
     return 0
 
@@ -288,7 +315,7 @@ def cmd_sources_remove(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
-    db = open_database(settings)
+    db = open_database(settings, wait=True)
     seeds = settings.seeds_dir.expanduser().resolve()
     if seeds.is_dir():
         with db.session() as session:
@@ -310,12 +337,11 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     return asyncio.run(_serve(settings, db))
 
 
-async def _talk(settings: Settings, db: Database, stop: asyncio.Event) -> None:
+async def _talk(settings: Settings, db: Database, stop: asyncio.Event, terminal: Terminal) -> None:
     """The conversation: Telegram long polling with a token, else this terminal (while it has input)."""
     if settings.telegram_bot_token is None:
         if sys.stdin.isatty():
-            await asyncio.to_thread(Console(db, chat_defaults(settings)).run)
-            stop.set()
+            _converse(Console(db, chat_defaults(settings), write=terminal.write), terminal, stop)
         return
     application = build_application(
         settings.telegram_bot_token.get_secret_value(),
@@ -340,15 +366,32 @@ async def _talk(settings: Settings, db: Database, stop: asyncio.Event) -> None:
         await stop_polling(application)
 
 
+def _converse(console: Console, terminal: Terminal, stop: asyncio.Event) -> None:
+    """The terminal conversation, in a thread of its own; Ctrl-D ends it and the bot. A line being
+    read cannot be interrupted, so the thread is a daemon: on Ctrl-C or SIGTERM the bot stops without
+    waiting for a line that may never come (Terminal.close puts the terminal's mode back)."""
+    loop = asyncio.get_running_loop()
+
+    def converse() -> None:
+        try:
+            console.run(read=terminal.read)
+        finally:
+            with contextlib.suppress(RuntimeError):  # the bot stopped and closed its loop already
+                loop.call_soon_threadsafe(stop.set)
+
+    terminal.start_input()
+    threading.Thread(target=converse, name="console", daemon=True).start()
+
+
 STOP_TIMEOUT_SECONDS = 15
 
 
 @contextlib.asynccontextmanager
-async def open_outbox(settings: Settings) -> AsyncIterator[tuple[Outbox, int | None]]:
+async def open_outbox(settings: Settings, terminal: Terminal) -> AsyncIterator[tuple[Outbox, int | None]]:
     """Where digests and alerts go: Telegram with a token (its own Bot, paced apart from the
     conversation's), else this terminal, which is the one chat."""
     if settings.telegram_bot_token is None:
-        yield ConsoleOutbox(), CONSOLE_CHAT_ID
+        yield ConsoleOutbox(terminal.write), CONSOLE_CHAT_ID
         return
     root = settings.telegram_base_url.rstrip("/")
     bot = Bot(
@@ -361,15 +404,19 @@ async def open_outbox(settings: Settings) -> AsyncIterator[tuple[Outbox, int | N
 
 
 async def _serve(settings: Settings, db: Database) -> int:
+    """Serve until SIGINT (Ctrl-C) or SIGTERM, or until the terminal conversation ends (Ctrl-D): each
+    is a requested stop, exit code 0. Everything printed meanwhile goes through one Terminal, so it
+    never lands on the prompt of the terminal conversation."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
+    terminal = Terminal()
+    log_through(terminal.error)
 
     def report(summary: Summary) -> None:
-        for line in summary_lines(summary):
-            print(line, flush=True)
+        terminal.write("\n".join(summary_lines(summary)))
 
     extractor = Extractor(settings.nlp_model)
     sync_companies(db, extractor)
@@ -377,14 +424,15 @@ async def _serve(settings: Settings, db: Database) -> int:
     def extract() -> int:
         return extract_pending(db, extractor)
 
-    async with make_fetcher(settings) as fetcher, open_outbox(settings) as (outbox, only_chat):
+    async with make_fetcher(settings) as fetcher, open_outbox(settings, terminal) as (outbox, only_chat):
         ingestor = Ingestor(db, fetcher, max_file_bytes=settings.max_download_bytes)
         dispatcher = Dispatcher(db, outbox, chat_id=only_chat, in_flight=settings.delivery_in_flight)
         scheduler = build_scheduler(ingestor, report, extract, dispatcher)
         scheduler.start()
-        print("digestbot is running; it fetches its sources on schedule. Ctrl-C stops it.", flush=True)
-        talking = asyncio.create_task(_talk(settings, db, stop))
+        terminal.write("digestbot is running; it fetches its sources on schedule. Ctrl-C stops it.")
+        talking = asyncio.create_task(_talk(settings, db, stop, terminal))
         await stop.wait()
+        terminal.close()
         scheduler.shutdown(wait=False)
         # The conversation stops itself on the same event (polling, then the Application); give it
         # the time to, rather than cancelling it half-way.
@@ -472,9 +520,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         return int(args.handler(settings, args))
-    except ModelNotInstalled as exc:
+    except (ModelNotInstalled, DatabaseUnavailable) as exc:
         print(f"digestbot: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # Whoever read our output went away (`digestbot extract ... | head`): stop quietly, as Unix
+        # tools do, and keep Python from complaining when it flushes stdout on the way out.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130

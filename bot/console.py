@@ -1,9 +1,25 @@
 """The same conversation in a terminal: you are one chat. Commands and text go through the same
-router as Telegram's; buttons are shown as numbered choices, and typing the number presses one."""
+router as Telegram's; buttons are shown as numbered choices, and typing the number presses one.
+
+`Terminal` is the one writer of a terminal that `digestbot run` shares between the conversation and
+what the bot prints on its own (log lines, ingest summaries, digests and alerts that fall due): while
+the prompt waits for a line, such output clears the prompt line, is printed on lines of its own, and
+the prompt is drawn again with what was typed so far. Line editing is GNU readline's when Python has it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import threading
 from collections.abc import Callable
+from types import ModuleType
+from typing import Any, TextIO
+
+try:
+    import termios
+except ImportError:  # not a Unix: no terminal mode to keep
+    termios = None  # type: ignore[assignment]
 
 from bot.commands.router import Chat, handle_action, handle_text
 from bot.render.terminal import choices, render_text
@@ -45,3 +61,95 @@ class Console:
             except EOFError:
                 return
             self.show(self.answer(line))
+
+
+CLEAR_LINE = "\r\x1b[K"  # back to column 0, erase to the end of the line
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (ValueError, OSError):  # closed or detached
+        return False
+
+
+class Terminal:
+    """One screen, written from any thread, with at most one prompt waiting on it (see the module)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: str | None = None  # the prompt `read` is about to show
+        self._prompt: str | None = None  # the prompt on screen, waiting for a line
+        self._closed = False
+        self._readline: ModuleType | None = None
+        self._saved_mode: list[Any] | None = None
+
+    def start_input(self) -> None:
+        """Before the first `read`, in the main thread: keep the terminal's mode, so `close` can put it
+        back whatever line editing left half-done, and turn on line editing."""
+        self._saved_mode = None
+        if termios is not None:
+            with contextlib.suppress(termios.error, OSError, ValueError):
+                self._saved_mode = termios.tcgetattr(sys.stdin.fileno())
+        try:
+            import readline
+        except ImportError:
+            return
+        # Bracketed paste would leave the terminal in that mode if the bot stops in the middle of a line.
+        readline.parse_and_bind("set enable-bracketed-paste off")
+        readline.set_pre_input_hook(self._prompt_shown)
+        self._readline = readline
+
+    @property
+    def _prompt_stream(self) -> TextIO:
+        # readline draws its prompt on stdout; Python's plain line reader on stderr.
+        return sys.stdout if self._readline is not None else sys.stderr
+
+    def _prompt_shown(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._prompt = self._pending
+
+    def read(self, prompt: str) -> str:
+        """A line typed at `prompt` (EOFError on Ctrl-D), as `input` reads it."""
+        with self._lock:
+            self._pending = prompt
+        if self._readline is None:
+            self._prompt_shown()
+        try:
+            return input(prompt)
+        finally:
+            with self._lock:
+                self._pending = self._prompt = None
+
+    def write(self, text: str, *, err: bool = False) -> None:
+        """`text` on lines of its own (stdout, or stderr with `err`), above the prompt if one is waiting."""
+        stream = sys.stderr if err else sys.stdout
+        with self._lock:
+            prompt, screen = self._prompt, self._prompt_stream
+            if prompt is None or not (_is_terminal(stream) and _is_terminal(screen)):
+                stream.write(text + "\n")
+                stream.flush()
+                return
+            typed = self._readline.get_line_buffer() if self._readline is not None else ""
+            screen.write(CLEAR_LINE)
+            screen.flush()
+            stream.write(text + "\n")
+            stream.flush()
+            screen.write(prompt + typed)
+            screen.flush()
+
+    def error(self, text: str) -> None:
+        self.write(text, err=True)
+
+    def close(self) -> None:
+        """No prompt waits any more: end its line and put the terminal's mode back as it was."""
+        with self._lock:
+            self._closed = True
+            if self._prompt is not None:
+                self._prompt_stream.write("\n")
+                self._prompt_stream.flush()
+            self._pending = self._prompt = None
+            if termios is not None and self._saved_mode is not None:
+                with contextlib.suppress(termios.error, OSError, ValueError):
+                    termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, self._saved_mode)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 MASK = "***"
 
@@ -47,3 +47,29 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     for noisy in ("httpx", "httpcore", "alembic", "apscheduler", "trafilatura", "htmldate"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+class LineHandler(logging.Handler):
+    """Hands each formatted record, as one piece of text, to `write` (a terminal that keeps its
+    prompt in place: bot.console.Terminal.error)."""
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        super().__init__()
+        self.write = write
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.write(self.format(record))
+        except Exception:
+            self.handleError(record)
+
+
+def log_through(write: Callable[[str], None]) -> None:
+    """From now on the root logger's lines go to `write`, in the same format, secrets masked alike."""
+    root = logging.getLogger()
+    handler = LineHandler(write)
+    for old in root.handlers:
+        handler.setFormatter(old.formatter)
+        for found in old.filters:
+            handler.addFilter(found)
+    root.handlers[:] = [handler]

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.delivery.dispatch import Dispatcher
 from bot.ingest.models import Summary
@@ -43,7 +44,7 @@ def build_scheduler(
         if extracted:
             log.info("extracted the facts of %d article(s)", extracted)
 
-    _every(scheduler, FETCH_CHECK_SECONDS, fetch_due_sources, "fetch-due-sources")
+    _every(scheduler, FETCH_CHECK_SECONDS, _database_may_fail(fetch_due_sources), "fetch-due-sources")
     if dispatcher is not None:
 
         async def dispatch() -> None:
@@ -61,7 +62,7 @@ def build_scheduler(
 
         # On the minute, so a digest due at 08:00 goes out at 08:00 rather than up to a minute late.
         scheduler.add_job(
-            dispatch,
+            _database_may_fail(dispatch),
             "cron",
             second=0,
             id="dispatch",
@@ -71,6 +72,25 @@ def build_scheduler(
             misfire_grace_time=DISPATCH_SECONDS,
         )
     return scheduler
+
+
+def _database_may_fail(job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+    """A job that meets a database gone away (restarted, unreachable) says so in one line and is
+    simply run again at its next time, when the database may be back."""
+
+    async def guarded() -> None:
+        try:
+            await job()
+        except (OperationalError, DBAPIError) as exc:
+            if isinstance(exc, OperationalError) or exc.connection_invalidated:
+                cause = " ".join(str(exc.orig or exc).split())
+                log.warning("%s: the database is unavailable (%s); trying again next time", name, cause)
+            else:
+                raise
+
+    name = getattr(job, "__name__", "job")
+    guarded.__name__ = name
+    return guarded
 
 
 def _every(scheduler: AsyncIOScheduler, seconds: int, job: Callable[[], Awaitable[None]], name: str) -> None:

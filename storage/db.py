@@ -9,9 +9,46 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseUnavailable(Exception):
+    """The store cannot be opened or reached. Its text is one line that names the setting and the
+    cause, with any password masked; `transient` when trying again later may help (a server that
+    refused or dropped the connection), not when the setting itself is wrong."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+def unavailable(url: str, exc: BaseException) -> DatabaseUnavailable:
+    """What went wrong opening the store at `url`, as one line without secrets."""
+    try:
+        parsed = make_url(normalize_url(url))
+        shown, password = parsed.render_as_string(hide_password=True), parsed.password
+    except Exception:
+        shown, password = "(unreadable)", None
+    transient = False
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        cause = f"{exc.filename or 'a folder on the path'} is a file, not a folder"
+    elif isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        cause = f"cannot create{where}: {exc.strerror or exc}"
+    elif isinstance(exc, DBAPIError):
+        cause = str(exc.orig) if exc.orig is not None else str(exc)
+        transient = isinstance(exc, OperationalError) and parsed.get_backend_name() != "sqlite"
+        if parsed.get_backend_name() == "sqlite":
+            cause = f"cannot open {parsed.database}: {cause}"
+    else:
+        cause = str(exc)
+    cause = " ".join(cause.split()) or type(exc).__name__
+    if password:
+        cause = cause.replace(str(password), "***")
+    return DatabaseUnavailable(f"setting DATABASE_URL ({shown}): {cause}", transient=transient)
 
 
 def normalize_url(url: str) -> str:

@@ -32,6 +32,10 @@ def files_in(folder: Path) -> list[Path]:
 
 def read_article_file(path: Path, *, max_bytes: int) -> ArticleDraft:
     """The article in one file, or IngestError / NoArticleText with a one-line reason."""
+    if not path.exists():
+        raise IngestError("no such file")
+    if path.is_dir():
+        raise IngestError("is a folder, not a file")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise IngestError(f"unsupported file type {suffix or '(none)'}; use .txt, .md or .html")

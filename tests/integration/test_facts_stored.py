@@ -117,3 +117,11 @@ def test_extract_without_json_prints_a_readable_card_and_reports_bad_files(tmp_p
     assert "Money:" in captured.out and "$165 billion = USD 165 billion – TSMC" in captured.out
     assert "missing.txt: no such file" in captured.err
     assert main(["extract", str(tmp_path / "missing.txt")]) == 1
+
+
+def test_extract_says_a_missing_path_is_missing_whatever_its_name(tmp_path: Path, capsys):
+    assert main(["extract", "/no/such/file", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "/no/such/file: no such file",
+        f"{tmp_path}: is a folder, not a file",
+    ]

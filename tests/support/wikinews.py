@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import re
+import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
@@ -13,6 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "wikinews"
+FILES = ("wikinews_2019.csv", "wikinews_2020.csv")
 CREDIT = "Wikinews contributors, CC BY 2.5 (https://creativecommons.org/licenses/by/2.5/)"
 
 
@@ -32,11 +34,21 @@ class WikinewsArticle:
         return [p.strip() for p in re.split(r"\n\s*\n", self.text) if p.strip()]
 
 
+def require_corpus() -> None:
+    """Stop a benchmark with one plain line when the corpus is not beside the checkout."""
+    missing = [name for name in FILES if not (CORPUS / name).is_file()]
+    if missing:
+        sys.exit(
+            f"The Wikinews corpus is missing: {CORPUS / missing[0]} not found. The benchmarks read it from "
+            "../shared/corpus/wikinews beside the checkout."
+        )
+
+
 @cache
 def load_corpus() -> tuple[WikinewsArticle, ...]:
     csv.field_size_limit(10**8)
     articles = []
-    for name in ("wikinews_2019.csv", "wikinews_2020.csv"):
+    for name in FILES:
         with (CORPUS / name).open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 articles.append(
