@@ -107,7 +107,9 @@ class PtySession:
         while (found := self.output.find(text, start)) < 0:
             self.poll()
             if time.monotonic() > deadline or (not self._pump(0.05) and self.returncode is not None):
-                raise AssertionError(f"never saw {text!r} in {timeout}s; the screen:\n" + "\n".join(self.screen))
+                raise AssertionError(
+                    f"never saw {text!r} in {timeout}s; the screen:\n" + "\n".join(self.screen)
+                )
         return found
 
     def send(self, text: str) -> None:
