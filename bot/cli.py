@@ -334,7 +334,9 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
             "To connect to Telegram, put the token @BotFather gave you in .env as "
             "TELEGRAM_BOT_TOKEN=123456:ABC... and start again."
         )
-    return asyncio.run(_serve(settings, db))
+    code = asyncio.run(_serve(settings, db))
+    print("Stopped.")  # once nothing runs any more: a job's thread may have had a line left to print
+    return code
 
 
 async def _talk(settings: Settings, db: Database, stop: asyncio.Event, terminal: Terminal) -> None:
@@ -442,7 +444,6 @@ async def _serve(settings: Settings, db: Database) -> int:
         with contextlib.suppress(asyncio.CancelledError):
             await talking
     db.dispose()
-    print("Stopped.")
     return 0
 
 

@@ -64,6 +64,7 @@ class Console:
 
 
 CLEAR_LINE = "\r\x1b[K"  # back to column 0, erase to the end of the line
+DRAW_SECONDS = 0.5  # the longest output waits for readline to draw a prompt
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -77,8 +78,8 @@ class Terminal:
     """One screen, written from any thread, with at most one prompt waiting on it (see the module)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pending: str | None = None  # the prompt `read` is about to show
+        self._lock = threading.Condition()
+        self._pending: str | None = None  # the prompt `read` asked for, not on screen yet
         self._prompt: str | None = None  # the prompt on screen, waiting for a line
         self._closed = False
         self._readline: ModuleType | None = None
@@ -86,47 +87,57 @@ class Terminal:
 
     def start_input(self) -> None:
         """Before the first `read`, in the main thread: keep the terminal's mode, so `close` can put it
-        back whatever line editing left half-done, and turn on line editing."""
+        back whatever line editing left half-done, and turn on line editing (`input` uses readline
+        only when both stdin and stdout are the terminal)."""
         self._saved_mode = None
         if termios is not None:
             with contextlib.suppress(termios.error, OSError, ValueError):
                 self._saved_mode = termios.tcgetattr(sys.stdin.fileno())
+        if not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
+            return
         try:
             import readline
         except ImportError:
             return
-        # Bracketed paste would leave the terminal in that mode if the bot stops in the middle of a line.
+        # Bracketed paste would stay on in the terminal if the bot stopped in the middle of a line.
         readline.parse_and_bind("set enable-bracketed-paste off")
         readline.set_pre_input_hook(self._prompt_shown)
         self._readline = readline
 
     @property
-    def _prompt_stream(self) -> TextIO:
-        # readline draws its prompt on stdout; Python's plain line reader on stderr.
-        return sys.stdout if self._readline is not None else sys.stderr
+    def _screen(self) -> TextIO:
+        """Where `input` draws the prompt: stdout, but stderr for Python's plain terminal reader."""
+        plain = self._readline is None and _is_terminal(sys.stdin) and _is_terminal(sys.stdout)
+        return sys.stderr if plain else sys.stdout
 
     def _prompt_shown(self) -> None:
+        """readline's pre-input hook: the prompt is on screen now."""
         with self._lock:
             if not self._closed:
                 self._prompt = self._pending
+            self._pending = None
+            self._lock.notify_all()
 
     def read(self, prompt: str) -> str:
         """A line typed at `prompt` (EOFError on Ctrl-D), as `input` reads it."""
         with self._lock:
-            self._pending = prompt
-        if self._readline is None:
-            self._prompt_shown()
+            if self._readline is None:  # no hook tells when it is drawn: count it drawn now
+                self._prompt = None if self._closed else prompt
+            else:  # output waits (briefly) while readline draws it
+                self._pending = prompt
         try:
             return input(prompt)
         finally:
             with self._lock:
                 self._pending = self._prompt = None
+                self._lock.notify_all()
 
     def write(self, text: str, *, err: bool = False) -> None:
         """`text` on lines of its own (stdout, or stderr with `err`), above the prompt if one is waiting."""
         stream = sys.stderr if err else sys.stdout
         with self._lock:
-            prompt, screen = self._prompt, self._prompt_stream
+            self._lock.wait_for(lambda: self._pending is None, timeout=DRAW_SECONDS)
+            prompt, screen = self._prompt, self._screen
             if prompt is None or not (_is_terminal(stream) and _is_terminal(screen)):
                 stream.write(text + "\n")
                 stream.flush()
@@ -147,9 +158,10 @@ class Terminal:
         with self._lock:
             self._closed = True
             if self._prompt is not None:
-                self._prompt_stream.write("\n")
-                self._prompt_stream.flush()
+                self._screen.write("\n")
+                self._screen.flush()
             self._pending = self._prompt = None
+            self._lock.notify_all()
             if termios is not None and self._saved_mode is not None:
                 with contextlib.suppress(termios.error, OSError, ValueError):
                     termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, self._saved_mode)

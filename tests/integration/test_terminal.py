@@ -1,64 +1,143 @@
 """`digestbot run` in a terminal (no TELEGRAM_BOT_TOKEN, stdin a terminal), run for real under a
-pseudo-terminal: Ctrl-C stops it at once, and what the bot prints on its own (log lines, ingest
-summaries, a digest that falls due) never writes over the prompt, which is shown again after it."""
+pseudo-terminal: Ctrl-C stops it at once and leaves the terminal as it was, and what the bot prints on
+its own (log lines, ingest summaries, a digest that falls due) never writes over the prompt: it comes
+on lines of its own, and the prompt is shown again after it with what was typed so far."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
+import termios
+import threading
 import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
-from bot.console import PROMPT
+from bot.cli import main
+from bot.commands.context import Chat
+from bot.commands.router import handle_text
+from bot.console import CONSOLE_CHAT_ID, PROMPT
+from storage.db import Database
+from storage.models import Article, Follow, Subscriber, utcnow
 from tests.support.process import clean_env
 from tests.support.pty_session import PtySession
+from tests.support.webserver import LocalWebServer
+from tests.support.wikinews import WikinewsArticle, article_page
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
+HEADLINE = "ASE Technology Considers U.S. Investment"
 STOP_SECONDS = 5.0
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (INFO|WARNING|ERROR) ")
 
 
 @pytest.fixture
-def seeds(tmp_path: Path) -> Path:
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    shutil.copy(SEED, folder)
-    return folder
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path}/store.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
 
 
-def start_run(tmp_path: Path, seeds: Path, **settings: str) -> PtySession:
-    env = clean_env(
-        PYTHONPATH=str(ROOT),
-        DATABASE_URL=f"sqlite:///{tmp_path}/store.sqlite3",
-        SEEDS_DIR=str(seeds),
-        **settings,
-    )
+def start_run(tmp_path: Path, store: str, seeds: Path) -> PtySession:
+    env = clean_env(PYTHONPATH=str(ROOT), DATABASE_URL=store, SEEDS_DIR=str(seeds))
     return PtySession([sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path)
 
 
 @pytest.fixture
-def run_in_terminal(tmp_path: Path, seeds: Path) -> Iterator[PtySession]:
-    session = start_run(tmp_path, seeds)
-    yield session
-    session.close()
+def running(tmp_path: Path, store: str) -> Iterator[list[PtySession]]:
+    started: list[PtySession] = []
+    yield started
+    for session in started:
+        session.close()
 
 
-def test_ctrl_c_stops_run_in_the_terminal_at_once(run_in_terminal: PtySession):
-    session = run_in_terminal
+def test_ctrl_c_stops_run_in_the_terminal_at_once(tmp_path: Path, store: str, running: list[PtySession]):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED, seeds)
+    session = start_run(tmp_path, store, seeds)
+    running.append(session)
+    cooked = termios.tcgetattr(session.fd)
     session.wait_for("Ctrl-C stops it")
     session.wait_for(PROMPT)
-    session.wait_for("ASE Technology Considers U.S. Investment")  # the scheduler is at work
+    session.wait_for("extracted the facts")  # the scheduler is at work, and done for now
     session.send("/hel")  # half a command typed: Ctrl-C stops it all the same
-    time.sleep(0.2)
+    session.wait_for("/hel")
     pressed = time.monotonic()
-    session.send("\x03")  # Ctrl-C, through the terminal: SIGINT to the foreground process
+    session.send("\x03")  # Ctrl-C, typed into the terminal: SIGINT to the foreground process
     code = session.wait(timeout=STOP_SECONDS)
     took = time.monotonic() - pressed
     assert code is not None, f"still running {STOP_SECONDS}s after Ctrl-C:\n" + "\n".join(session.screen)
-    assert code == 0, session.output
+    assert code == 0, session.output  # a requested stop, as with SIGTERM
     assert took < STOP_SECONDS
-    assert "Stopped." in session.screen
+    assert session.screen[-3:] == [PROMPT + "/hel", "Stopped.", ""]
     assert "Traceback" not in session.output
+    # Line editing is off again: echo and whole lines, as the shell that started the bot left them.
+    assert termios.tcgetattr(session.fd)[3] == cooked[3]
+
+
+def test_log_lines_and_summaries_come_above_the_prompt_and_keep_what_was_typed(
+    tmp_path: Path, store: str, running: list[PtySession]
+):
+    seed = SEED.read_text(encoding="utf-8").split("\n\n")
+    page = WikinewsArticle("https://example.com/ase", date(2026, 11, 24), seed[2], "\n\n".join(seed[4:]))
+    held = threading.Event()
+    web = LocalWebServer().start()
+    try:
+        url = web.add("/news/ase", article_page(page), held=held)  # the page loads when the test says
+        assert main(["sources", "add", url, "--page"]) == 0
+        session = start_run(tmp_path, store, tmp_path / "no-seeds")
+        running.append(session)
+        session.wait_for(PROMPT)
+        session.send("/follow AS")  # typing, not done yet, when the bot has something to say
+        session.wait_for("/follow AS")
+        held.set()
+        session.wait_for("extracted the facts")
+        screen = session.settle()
+    finally:
+        web.stop()
+
+    summary = next(i for i, line in enumerate(screen) if line.startswith("Ingested 1 input(s): 1 new"))
+    assert screen[summary + 1].startswith("  new ") and HEADLINE in screen[summary + 1]
+    logs = [line for line in screen if " INFO " in line]
+    assert logs and all(LOG_LINE.match(line) for line in logs), logs
+    assert not [line for line in screen if line.startswith(PROMPT) and line != PROMPT + "/follow AS"]
+    assert screen[-1] == PROMPT + "/follow AS", screen
+
+    session.send("E\r")  # the typed text is still the line being edited: this sends "/follow ASE"
+    session.wait_for("You follow ASE Technology Holding now")
+    session.send("\x04")  # Ctrl-D leaves
+    assert session.wait(timeout=STOP_SECONDS) == 0
+    assert "Traceback" not in session.output
+
+
+def test_a_digest_that_falls_due_comes_above_the_prompt(
+    tmp_path: Path, store: str, running: list[PtySession]
+):
+    assert main(["ingest", str(SEED)]) == 0
+    db = Database(store)
+    with db.session() as session:
+        handle_text(session, Chat(id=CONSOLE_CHAT_ID), "/subscribe 08:00 UTC")
+        handle_text(session, Chat(id=CONSOLE_CHAT_ID), "/follow ASE")
+        a_while_ago = utcnow() - timedelta(minutes=5)
+        session.execute(update(Subscriber).values(next_digest_at=a_while_ago))
+        session.execute(update(Follow).values(created_at=a_while_ago - timedelta(minutes=1)))
+        session.execute(update(Article).values(ready_at=a_while_ago))
+    db.dispose()
+
+    session = start_run(tmp_path, store, tmp_path / "no-seeds")
+    running.append(session)
+    session.wait_for(PROMPT)
+    session.wait_for("you follow ASE Technology Holding")
+    screen = session.settle()
+    digest = next(i for i, line in enumerate(screen) if line.startswith("Your digest"))
+    assert HEADLINE in "\n".join(screen[digest:])
+    assert not [line for line in screen if line.startswith(PROMPT) and line != PROMPT]
+    assert screen[-1] == PROMPT.rstrip(), screen  # shown again, ready for a command
+    session.send("\x04")
+    assert session.wait(timeout=STOP_SECONDS) == 0

@@ -112,6 +112,18 @@ class PtySession:
                 )
         return found
 
+    def settle(self, quiet: float = 0.5, timeout: float = 30.0) -> list[str]:
+        """The screen once nothing more came for `quiet` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = len(self.raw)
+            end = time.monotonic() + quiet
+            while time.monotonic() < end and self._pump(0.05):
+                pass
+            if len(self.raw) == before:
+                break
+        return self.screen
+
     def send(self, text: str) -> None:
         os.write(self.fd, text.encode("utf-8"))
 

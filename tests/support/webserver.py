@@ -28,6 +28,7 @@ class Route:
     stream_bytes: int = 0  # send this many bytes without a Content-Length
     declare_length: int | None = None  # a Content-Length header that may lie
     headers: dict[str, str] = field(default_factory=dict)
+    held: threading.Event | None = None  # answer only once the test sets it (at most HANG_LIMIT_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class LocalWebServer:
         if route.hang:
             self._stopping.wait(HANG_LIMIT_SECONDS)
             return
+        if route.held is not None:
+            route.held.wait(HANG_LIMIT_SECONDS)
         if route.redirect_to is not None:
             handler.send_response(302)
             handler.send_header("Location", route.redirect_to)
