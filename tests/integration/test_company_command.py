@@ -116,9 +116,6 @@ def test_more_pages_back_and_an_expired_button_says_so(store: Database):
         assert "expired" in render_text(handle_action(session, CHAT, "zz:1"))
 
 
-# --- issue 9: replies that surprise ------------------------------------------------------------------
-
-
 def say(db: Database, text: str) -> str:
     with db.session() as session:
         reply = handle_text(session, CHAT, text)

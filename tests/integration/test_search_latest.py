@@ -364,9 +364,6 @@ def test_alembic_sees_no_difference_once_told_to_look_past_the_search_objects(db
     assert named == expected
 
 
-# --- issue 9: replies that surprise ------------------------------------------------------------------
-
-
 def store_article(session: Session, n: int, **fields: object) -> Article:
     values: dict = dict(
         canonical_url=f"https://news.example/{n}",

@@ -270,9 +270,6 @@ def test_admin_commands_are_for_admins_only(store: Database, web: LocalWebServer
     assert "/stats" in say(store, "/help", ADMIN) and "/stats" not in say(store, "/help")
 
 
-# --- issue 9: replies that surprise ------------------------------------------------------------------
-
-
 def test_follow_with_a_name_that_fits_several_or_none_offers_buttons_that_follow(store: Database):
     with store.session() as session:
         several = handle_text(session, USER, "/follow Tokyo")
