@@ -423,8 +423,10 @@ async def _serve(settings: Settings, db: Database) -> int:
     extractor = Extractor(settings.nlp_model)
     sync_companies(db, extractor)
 
+    stopping = threading.Event()  # a long extraction run (in a thread) ends after its batch in hand
+
     def extract() -> int:
-        return extract_pending(db, extractor)
+        return extract_pending(db, extractor, stop=stopping)
 
     async with make_fetcher(settings) as fetcher, open_outbox(settings, terminal) as (outbox, only_chat):
         ingestor = Ingestor(db, fetcher, max_file_bytes=settings.max_download_bytes)
@@ -434,6 +436,7 @@ async def _serve(settings: Settings, db: Database) -> int:
         terminal.write("digestbot is running; it fetches its sources on schedule. Ctrl-C stops it.")
         talking = asyncio.create_task(_talk(settings, db, stop, terminal))
         await stop.wait()
+        stopping.set()
         terminal.close()
         scheduler.shutdown(wait=False)
         # The conversation stops itself on the same event (polling, then the Application); give it

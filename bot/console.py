@@ -10,6 +10,7 @@ the prompt is drawn again with what was typed so far. Line editing is GNU readli
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 import threading
 from collections.abc import Callable
@@ -21,14 +22,19 @@ try:
 except ImportError:  # not a Unix: no terminal mode to keep
     termios = None  # type: ignore[assignment]
 
+from sqlalchemy.exc import OperationalError
+
 from bot.commands.router import Chat, handle_action, handle_text
 from bot.render.terminal import choices, render_text
 from bot.replies import Reply
 from storage.db import Database
 
+log = logging.getLogger(__name__)
+
 PROMPT = "digestbot> "
 CONSOLE_CHAT_ID = 0  # the terminal is one chat; its subscription lives under this id
 GREETING = "Type a command (/help lists them) or a company name; a number presses a button; Ctrl-D leaves."
+NO_DATABASE = "The database cannot be reached right now; try again in a moment."
 
 
 class Console:
@@ -60,7 +66,13 @@ class Console:
                 line = read(PROMPT)
             except EOFError:
                 return
-            self.show(self.answer(line))
+            try:
+                reply = self.answer(line)
+            except OperationalError as exc:  # gone away (restarted, unreachable): the next line may work
+                log.warning("the database is unavailable (%s)", " ".join(str(exc.orig or exc).split()))
+                self.write(NO_DATABASE)
+                continue
+            self.show(reply)
 
 
 CLEAR_LINE = "\r\x1b[K"  # back to column 0, erase to the end of the line

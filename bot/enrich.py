@@ -5,6 +5,7 @@ scheduler after each fetch, and by `digestbot reextract` after the extractor imp
 from __future__ import annotations
 
 import logging
+import threading
 
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
@@ -33,15 +34,18 @@ def sync_companies(db: Database, extractor: Extractor) -> int:
         return sync_gazetteer(session, extractor.gazetteer.companies)
 
 
-def extract_pending(db: Database, extractor: Extractor, *, limit: int | None = None) -> int:
+def extract_pending(
+    db: Database, extractor: Extractor, *, limit: int | None = None, stop: threading.Event | None = None
+) -> int:
     """Extract every article without facts (at most `limit` tries); returns how many got facts.
+    Once `stop` is set (the bot is stopping) the run ends after the batch in hand; the rest waits.
 
     One article that breaks the extractor holds back no other: its batch is done again article by
     article, and the one that fails is noted with its error and tried again in later runs, a few
     times at most (storage.facts.MAX_EXTRACTION_ATTEMPTS)."""
     done = tried = 0
     failed: set[int] = set()
-    while limit is None or tried < limit:
+    while (limit is None or tried < limit) and not (stop is not None and stop.is_set()):
         size = BATCH if limit is None else min(BATCH, limit - tried)
         with db.session() as session:
             batch = articles_to_extract(session, limit=size, skip=failed)

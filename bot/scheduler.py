@@ -81,6 +81,10 @@ def _database_may_fail(job: Callable[[], Awaitable[None]]) -> Callable[[], Await
     async def guarded() -> None:
         try:
             await job()
+        except asyncio.CancelledError:
+            # The bot is stopping (Ctrl-C, SIGTERM) and cut this run short: no error; what it stored
+            # stays, and the next start goes on from there (the ledger, articles without facts).
+            log.debug("%s: stopped mid-run", name)
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, OperationalError) or exc.connection_invalidated:
                 cause = " ".join(str(exc.orig or exc).split())

@@ -45,7 +45,8 @@ def unavailable(url: str, exc: BaseException) -> DatabaseUnavailable:
             cause = f"cannot open {parsed.database}: {cause}"
     else:
         cause = str(exc)
-    cause = " ".join(cause.split()) or type(exc).__name__
+    lines = (" ".join(line.split()) for line in cause.splitlines())  # libpq adds a hint on a line of its own
+    cause = "; ".join(line for line in lines if line) or type(exc).__name__
     if password:
         cause = cause.replace(str(password), "***")
     return DatabaseUnavailable(f"setting DATABASE_URL ({shown}): {cause}", transient=transient)

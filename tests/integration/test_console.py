@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.console import NO_DATABASE, Console
+from storage.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
@@ -54,3 +56,22 @@ def test_company_command_prints_the_card(tmp_path: Path, monkeypatch: pytest.Mon
     assert main(["company", "ASE", "Technology"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("ASE Technology Holding") and "Dong Hong-Szu, chief financial officer" in out
+
+
+def test_the_conversation_outlives_a_database_that_cannot_be_reached():
+    """A database gone away (restarted, unreachable) costs the line that needed it, not the terminal
+    conversation (in `digestbot run`, the bot with it): the next line is answered as usual."""
+    db = Database("postgresql+psycopg://digest:pw@127.0.0.1:1/digestbot")
+    lines = iter(["/company ASE", "/help"])
+    written: list[str] = []
+
+    def read(_prompt: str) -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    Console(db, write=written.append).run(read=read)
+    assert written[1] == NO_DATABASE
+    assert "/company" in written[2]  # /help, answered without the database
+    db.dispose()

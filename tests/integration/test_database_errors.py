@@ -42,17 +42,29 @@ def test_an_unreachable_server_ends_a_command_with_one_line_and_no_password(tmp_
     assert line.startswith(
         "digestbot: setting DATABASE_URL (postgresql+psycopg://digest:***@127.0.0.1:1/digestbot): "
     )
-    assert "Connection refused" in line
+    assert "Connection refused; Is the server running" in line  # libpq's hint, on the same line
     assert "s3cret-pw" not in result.stderr + result.stdout
 
 
-def test_a_sqlite_file_that_cannot_be_made_ends_with_one_line(tmp_path: Path):
+@pytest.mark.parametrize("command", [("db", "upgrade"), ("run",)])
+def test_a_sqlite_file_that_cannot_be_made_ends_with_one_line(tmp_path: Path, command):
     (tmp_path / "data").write_text("a file where a folder should be")
     url = f"sqlite:///{tmp_path}/data/digestbot.sqlite3"
-    result = digestbot("db", "upgrade", env=clean_env(PYTHONPATH=str(ROOT), DATABASE_URL=url), cwd=tmp_path)
+    result = digestbot(*command, env=clean_env(PYTHONPATH=str(ROOT), DATABASE_URL=url), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"digestbot: setting DATABASE_URL ({url}): {tmp_path}/data is a file, not a folder"
+    ]
+
+
+@pytest.mark.parametrize("command", [("db", "upgrade"), ("run",)])
+def test_a_sqlite_path_not_even_root_may_write_ends_with_one_line(tmp_path: Path, command):
+    env = clean_env(PYTHONPATH=str(ROOT), DATABASE_URL="sqlite:////proc/digestbot/db.sqlite3")
+    result = digestbot(*command, env=env, cwd=tmp_path)
+    assert result.returncode == 2  # not waited for: a path does not come back by itself
+    assert result.stderr.strip().splitlines() == [
+        "digestbot: setting DATABASE_URL (sqlite:////proc/digestbot/db.sqlite3): "
+        "cannot create /proc/digestbot: No such file or directory"
     ]
 
 

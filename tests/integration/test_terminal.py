@@ -67,7 +67,7 @@ def test_ctrl_c_stops_run_in_the_terminal_at_once(tmp_path: Path, store: str, ru
     session.wait_for(PROMPT)
     session.wait_for("extracted the facts")  # the scheduler is at work, and done for now
     session.send("/hel")  # half a command typed: Ctrl-C stops it all the same
-    session.wait_for("/hel")
+    session.wait_for(PROMPT + "/hel")
     pressed = time.monotonic()
     session.send("\x03")  # Ctrl-C, typed into the terminal: SIGINT to the foreground process
     code = session.wait(timeout=STOP_SECONDS)
@@ -79,6 +79,28 @@ def test_ctrl_c_stops_run_in_the_terminal_at_once(tmp_path: Path, store: str, ru
     assert "Traceback" not in session.output
     # Line editing is off again: echo and whole lines, as the shell that started the bot left them.
     assert termios.tcgetattr(session.fd)[3] == cooked[3]
+
+
+def test_ctrl_c_during_a_long_extraction_stops_after_the_batch_in_hand(
+    tmp_path: Path, store: str, running: list[PtySession]
+):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    site, _, headline, _, *paragraphs = SEED.read_text(encoding="utf-8").split("\n\n")
+    for n in range(400):  # minutes of extraction, each a different article
+        body = "\n\n".join([*paragraphs, f"This is report number {n} of the series."])
+        (seeds / f"report-{n:03d}.txt").write_text(f"{site}\n\n{headline} ({n})\n\n{body}\n", "utf-8")
+    session = start_run(tmp_path, store, seeds)
+    running.append(session)
+    session.wait_for("Ingested 400 input(s)", timeout=120)
+    session.wait_for("extracted facts from 32 article(s)")  # extraction is under way, batch by batch
+    pressed = time.monotonic()
+    session.send("\x03")
+    code = session.wait(timeout=STOP_SECONDS)
+    assert code == 0, f"not stopped {STOP_SECONDS}s after Ctrl-C:\n" + "\n".join(session.screen[-5:])
+    assert time.monotonic() - pressed < STOP_SECONDS
+    assert session.screen[-2:] == ["Stopped.", ""]
+    assert "Traceback" not in session.output
 
 
 def test_log_lines_and_summaries_come_above_the_prompt_and_keep_what_was_typed(
@@ -95,14 +117,15 @@ def test_log_lines_and_summaries_come_above_the_prompt_and_keep_what_was_typed(
         running.append(session)
         session.wait_for(PROMPT)
         session.send("/follow AS")  # typing, not done yet, when the bot has something to say
-        session.wait_for("/follow AS")
+        session.wait_for(PROMPT + "/follow AS")
         held.set()
         session.wait_for("extracted the facts")
         screen = session.settle()
     finally:
         web.stop()
 
-    summary = next(i for i, line in enumerate(screen) if line.startswith("Ingested 1 input(s): 1 new"))
+    assert "Ingested 1 input(s): 1 new" in screen, screen  # a line of its own, not after the prompt
+    summary = screen.index("Ingested 1 input(s): 1 new")
     assert screen[summary + 1].startswith("  new ") and HEADLINE in screen[summary + 1]
     logs = [line for line in screen if " INFO " in line]
     assert logs and all(LOG_LINE.match(line) for line in logs), logs
@@ -110,7 +133,8 @@ def test_log_lines_and_summaries_come_above_the_prompt_and_keep_what_was_typed(
     assert screen[-1] == PROMPT + "/follow AS", screen
 
     session.send("E\r")  # the typed text is still the line being edited: this sends "/follow ASE"
-    session.wait_for("You follow ASE Technology Holding now")
+    answered = session.wait_for("You follow ASE Technology Holding now")
+    session.wait_for(PROMPT, start=answered)  # ready for the next line
     session.send("\x04")  # Ctrl-D leaves
     assert session.wait(timeout=STOP_SECONDS) == 0
     assert "Traceback" not in session.output
@@ -133,10 +157,10 @@ def test_a_digest_that_falls_due_comes_above_the_prompt(
     session = start_run(tmp_path, store, tmp_path / "no-seeds")
     running.append(session)
     session.wait_for(PROMPT)
-    session.wait_for("you follow ASE Technology Holding")
+    session.wait_for("you follow ASE Technology Holding")  # dispatched at start, the prompt up by then
     screen = session.settle()
-    digest = next(i for i, line in enumerate(screen) if line.startswith("Your digest"))
-    assert HEADLINE in "\n".join(screen[digest:])
+    assert "Your digest" in screen, screen
+    assert HEADLINE in "\n".join(screen[screen.index("Your digest") :])
     assert not [line for line in screen if line.startswith(PROMPT) and line != PROMPT]
     assert screen[-1] == PROMPT.rstrip(), screen  # shown again, ready for a command
     session.send("\x04")
