@@ -24,6 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemaini
 from rich.progress import Progress as RichBar
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
+from telegram.error import InvalidToken
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.commands.router import Chat
@@ -526,6 +527,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(settings, args))
     except (ModelNotInstalled, DatabaseUnavailable) as exc:
         print(f"digestbot: {exc}", file=sys.stderr)
+        return 2
+    except InvalidToken:
+        # python-telegram-bot's message quotes the token: never print it.
+        print(
+            f"digestbot: setting TELEGRAM_BOT_TOKEN: the Bot API server at {settings.telegram_base_url} "
+            "rejected the token (401 Unauthorized); check the token @BotFather gave you",
+            file=sys.stderr,
+        )
         return 2
     except BrokenPipeError:
         # Whoever read our output went away (`digestbot extract ... | head`): stop quietly, as Unix
