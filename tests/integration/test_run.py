@@ -9,17 +9,10 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import update
-
-from bot.commands.context import Chat
-from bot.commands.router import handle_text
-from bot.console import CONSOLE_CHAT_ID
 from storage import migrate
-from storage.db import Database
-from storage.models import Article, Follow, Subscriber, utcnow
+from tests.support.stores import terminal_digest_due
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,15 +99,7 @@ def test_run_in_the_terminal_prints_the_digest_that_falls_due(tmp_path: Path):
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert ingest.returncode == 0, ingest.stderr
-    db = Database(url)
-    with db.session() as session:
-        handle_text(session, Chat(id=CONSOLE_CHAT_ID), "/subscribe 08:00 UTC")
-        handle_text(session, Chat(id=CONSOLE_CHAT_ID), "/follow ASE")
-        a_while_ago = utcnow() - timedelta(minutes=5)
-        session.execute(update(Subscriber).values(next_digest_at=a_while_ago))
-        session.execute(update(Follow).values(created_at=a_while_ago - timedelta(minutes=1)))
-        session.execute(update(Article).values(ready_at=a_while_ago))
-    db.dispose()
+    terminal_digest_due(url)
 
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],

@@ -12,20 +12,16 @@ import termios
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
 from bot.cli import main
-from bot.commands.context import Chat
-from bot.commands.router import handle_text
-from bot.console import CONSOLE_CHAT_ID, PROMPT
-from storage.db import Database
-from storage.models import Article, Follow, Subscriber, utcnow
+from bot.console import PROMPT
 from tests.support.process import clean_env
 from tests.support.pty_session import PtySession
+from tests.support.stores import terminal_digest_due
 from tests.support.webserver import LocalWebServer
 from tests.support.wikinews import WikinewsArticle, article_page
 
@@ -144,15 +140,7 @@ def test_a_digest_that_falls_due_comes_above_the_prompt(
     tmp_path: Path, store: str, running: list[PtySession]
 ):
     assert main(["ingest", str(SEED)]) == 0
-    db = Database(store)
-    with db.session() as session:
-        handle_text(session, Chat(id=CONSOLE_CHAT_ID), "/subscribe 08:00 UTC")
-        handle_text(session, Chat(id=CONSOLE_CHAT_ID), "/follow ASE")
-        a_while_ago = utcnow() - timedelta(minutes=5)
-        session.execute(update(Subscriber).values(next_digest_at=a_while_ago))
-        session.execute(update(Follow).values(created_at=a_while_ago - timedelta(minutes=1)))
-        session.execute(update(Article).values(ready_at=a_while_ago))
-    db.dispose()
+    terminal_digest_due(store)
 
     session = start_run(tmp_path, store, tmp_path / "no-seeds")
     running.append(session)
