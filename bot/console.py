@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 from bot.commands.router import Chat, handle_action, handle_text
 from bot.render.terminal import choices, render_text
 from bot.replies import Reply
-from storage.db import Database
+from storage.db import Database, driver_message
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class Console:
             try:
                 reply = self.answer(line)
             except OperationalError as exc:  # gone away (restarted, unreachable): the next line may work
-                log.warning("the database is unavailable (%s)", " ".join(str(exc.orig or exc).split()))
+                log.warning("the database is unavailable (%s)", driver_message(exc))
                 self.write(NO_DATABASE)
                 continue
             self.show(reply)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import logging
 import threading
 
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.extract.models import ArticleFacts
 from bot.extract.pipeline import ArticleText, Extractor
 from storage.companies import sync_gazetteer
-from storage.db import Database
+from storage.db import Database, lost_database
 from storage.facts import articles_to_extract, record_extraction_failure, save_facts
 from storage.models import Article, utcnow
 
@@ -65,7 +65,7 @@ def extract_pending(
                         done += 1
                         continue
                     except SQLAlchemyError as exc:
-                        if _lost_connection(exc):
+                        if lost_database(exc):
                             raise  # the database, not the article: the whole run is retried later
                         result = exc
                 failed.add(article.id)
@@ -90,8 +90,3 @@ def _extract_one(extractor: Extractor, text: ArticleText) -> ArticleFacts | Exce
 
 def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-
-
-def _lost_connection(exc: SQLAlchemyError) -> bool:
-    """The database itself failed (gone, locked), not what this article asked of it."""
-    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)

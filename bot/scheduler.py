@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.delivery.dispatch import Dispatcher
 from bot.ingest.models import Summary
 from bot.ingest.pipeline import Ingestor
+from storage.db import driver_message, lost_database
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +87,10 @@ def _database_may_fail(job: Callable[[], Awaitable[None]]) -> Callable[[], Await
             # stays, and the next start goes on from there (the ledger, articles without facts).
             log.debug("%s: stopped mid-run", name)
         except (OperationalError, DBAPIError) as exc:
-            if isinstance(exc, OperationalError) or exc.connection_invalidated:
-                cause = " ".join(str(exc.orig or exc).split())
-                log.warning("%s: the database is unavailable (%s); trying again next time", name, cause)
+            if lost_database(exc):
+                log.warning(
+                    "%s: the database is unavailable (%s); trying again next time", name, driver_message(exc)
+                )
             else:
                 raise
 

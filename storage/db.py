@@ -25,6 +25,17 @@ class DatabaseUnavailable(Exception):
         self.transient = transient
 
 
+def lost_database(exc: BaseException) -> bool:
+    """The database itself failed (gone away, restarted, locked), not what was asked of it."""
+    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+def driver_message(exc: DBAPIError) -> str:
+    """The driver's own message on one line (libpq puts its hint on a line of its own)."""
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    return "; ".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
 def unavailable(url: str, exc: BaseException) -> DatabaseUnavailable:
     """What went wrong opening the store at `url`, as one line without secrets."""
     try:
@@ -39,7 +50,7 @@ def unavailable(url: str, exc: BaseException) -> DatabaseUnavailable:
         where = f" {exc.filename}" if exc.filename else ""
         cause = f"cannot create{where}: {exc.strerror or exc}"
     elif isinstance(exc, DBAPIError):
-        cause = str(exc.orig) if exc.orig is not None else str(exc)
+        cause = driver_message(exc)
         transient = isinstance(exc, OperationalError) and parsed.get_backend_name() != "sqlite"
         if parsed.get_backend_name() == "sqlite":
             cause = f"cannot open {parsed.database}: {cause}"
