@@ -271,19 +271,7 @@ def test_the_top_fact_is_the_first_that_is_not_a_statement(db: Database):
     with db.session() as session:
         ids = []
         for n, kinds in enumerate((["statement", "investment", "plan"], ["statement", "statement"], [])):
-            article, _ = add_article(
-                session,
-                canonical_url=f"https://news.example/{n}",
-                content_hash=str(n) * 64,
-                title=f"Article {n}",
-                text="Some text.",
-                url=None,
-                source_name=None,
-                source_id=None,
-                author=None,
-                published_at=None,
-            )
-            session.flush()
+            article = store_article(session, n)
             ids.append(article.id)
             for position, kind in enumerate(kinds):
                 session.add(
