@@ -112,11 +112,11 @@ class Ingestor:
                 Outcome(str(path), Status.FAILED, reason="no .txt, .md or .html files in this folder")
             )
             return summary
+        marked = [(f, _file_mark(f)) for f in files]
         if source_id is not None:  # a registered folder: what was read before and is unchanged is not
-            files = [f for f in files if self._read_files.get(f) != _file_mark(f)]  # read again
-        self.progress.start(f"Reading {path}", len(files))
-        for file in files:
-            mark = _file_mark(file)
+            marked = [(f, mark) for f, mark in marked if self._read_files.get(f) != mark]  # read again
+        self.progress.start(f"Reading {path}", len(marked))
+        for file, mark in marked:
             outcome = self._read_and_store(file, source_id=source_id, backfill=backfill)
             summary.add(outcome)
             if mark is not None and outcome.status is not Status.FAILED:
