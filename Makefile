@@ -18,7 +18,11 @@ $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("digestbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+# pip itself comes first, pinned: the pip a Python 3.11 venv brings (23.x) refuses the lock in
+# --require-hashes mode when a dependency asks for an extra (weasel wants smart-open[http]) and PyPI has
+# a newer release of that package than the one pinned.
+$(STAMP): $(BIN)/python requirements-pip.lock requirements.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-pip.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
@@ -45,6 +49,9 @@ lock: $(STAMP)
 	printf 'setuptools>=69\n' > $(VENV)/build-reqs.in
 	$(BIN)/uv pip compile pyproject.toml $(VENV)/build-reqs.in --extra dev --universal \
 		--python-version 3.11 --generate-hashes --no-header -o requirements.lock
+	printf 'pip\n' > $(VENV)/pip.in
+	$(BIN)/uv pip compile $(VENV)/pip.in --universal --python-version 3.11 --generate-hashes \
+		--no-header -o requirements-pip.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache
