@@ -4,6 +4,7 @@ digestbot run                        migrate, register the seeds folder, fetch s
 digestbot ingest PATH|URL...         ingest files, folders, feeds or pages once
 digestbot sources add|list|remove    manage the sources `run` fetches on a schedule
 digestbot db upgrade                 apply the database migrations
+digestbot db backup PATH             copy the SQLite store (PostgreSQL: pg_dump)
 """
 
 from __future__ import annotations
@@ -14,21 +15,33 @@ import contextlib
 import json
 import logging
 import os
+import secrets
 import signal
 import sys
 import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from pydantic import SecretStr
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichBar
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
-from telegram.error import InvalidToken
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
+from telegram.ext import Application
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential,
+)
 
+from bot.commands.admin import MAX_SOURCE_ID, source_id
 from bot.commands.router import Chat
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import Settings, SettingsError, env_file_warning, load_settings
 from bot.console import CONSOLE_CHAT_ID, Console, Terminal
 from bot.delivery.console import ConsoleOutbox
 from bot.delivery.dispatch import Dispatcher
@@ -38,6 +51,7 @@ from bot.enrich import extract_pending, sync_companies
 from bot.extract.card import fact_card
 from bot.extract.nlp import ModelNotInstalled
 from bot.extract.pipeline import ArticleText, Extractor
+from bot.ingest.addresses import AddressRefused, Allowlist, check_url
 from bot.ingest.feeds import check_feed
 from bot.ingest.folder import read_article_file
 from bot.ingest.http import Fetcher
@@ -45,9 +59,10 @@ from bot.ingest.models import IngestError, Summary
 from bot.ingest.pipeline import Ingestor, Progress, is_url
 from bot.ingest.report import summary_lines
 from bot.logs import log_through, setup_logging
-from bot.scheduler import build_scheduler
+from bot.scheduler import build_scheduler, work_in_progress
 from bot.telegram.app import build_application, start_polling, start_webhook, stop_polling
 from storage import migrate
+from storage.bot_state import WEBHOOK_SECRET, get_or_create
 from storage.db import Database, DatabaseUnavailable, unavailable
 from storage.facts import extraction_failures, mark_all_for_extraction
 from storage.models import SourceKind
@@ -96,6 +111,7 @@ def make_fetcher(settings: Settings) -> Fetcher:
         timeout=settings.http_timeout_seconds,
         max_bytes=settings.max_download_bytes,
         user_agent=settings.user_agent,
+        allow_internal=settings.fetch_allow_internal,
     )
 
 
@@ -147,6 +163,48 @@ def cmd_db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_backup(settings: Settings, args: argparse.Namespace) -> int:
+    """A copy of the SQLite store in one consistent snapshot, by SQLite's online backup API: safe while
+    the bot runs and writes (WAL readers block no writer). The store is not migrated first, so a
+    backup taken before an upgrade holds the data as it was. PostgreSQL is backed up with pg_dump."""
+    import sqlite3  # here, not at the top: only this command needs them
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        print(
+            "digestbot: db backup is for SQLite; for PostgreSQL use pg_dump: see README (Backups)",
+            file=sys.stderr,
+        )
+        return 2
+    source, target = Path(url.database or ""), Path(args.path)
+    if not url.database or url.database == ":memory:" or not source.is_file():
+        print(f"digestbot: no SQLite database at {source} (setting DATABASE_URL)", file=sys.stderr)
+        return 2
+    try:
+        # Private like the store itself (0600), and never over an existing file.
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        print(f"digestbot: cannot create {target}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    try:
+        with (
+            contextlib.closing(sqlite3.connect(source, timeout=30)) as src,
+            contextlib.closing(sqlite3.connect(target)) as dst,
+        ):
+            src.backup(dst)  # all pages in one step: one consistent snapshot
+            (revision,) = dst.execute("SELECT version_num FROM alembic_version").fetchone() or ("none",)
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        print(f"digestbot: backup of {source} failed: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Backed up {source} to {target} ({target.stat().st_size / 1_000_000:.1f} MB, revision {revision})."
+    )
+    return 0
+
+
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     db = open_database(settings)
 
@@ -158,9 +216,13 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
                 )
                 summary = await ingestor.ingest_targets(args.targets)
         print("\n".join(summary_lines(summary, verbose=args.verbose)))
+        if summary.stopped is not None:
+            return 2
         return 0 if summary.ingested_anything else 1
 
     code = asyncio.run(go())
+    if code == 2:  # the disk is full: extracting would only fail the same way
+        return code
     extracted = _extract_stored(settings, db)
     if extracted:
         print(f"Extracted the facts of {extracted} article(s).")
@@ -209,6 +271,9 @@ def cmd_sources_add(settings: Settings, args: argparse.Namespace) -> int:
     location: str = args.location
     if is_url(location):
         kind = SourceKind.PAGE if args.page else SourceKind.FEED
+        if refused := _refused(settings, location):  # checked with --no-check and --page too
+            print(f"Not added: {location}: {refused}", file=sys.stderr)
+            return 2
         if kind is SourceKind.FEED and not args.no_check:
             error = asyncio.run(_check_feed(settings, location))
             if error:
@@ -233,6 +298,17 @@ def cmd_sources_add(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     print(f"Added source #{source_id} ({kind.value}, every {interval} min): {location}")
     return 0
+
+
+def _refused(settings: Settings, url: str) -> str | None:
+    """Why the bot may not fetch `url` (an internal address not in FETCH_ALLOW_INTERNAL), or None."""
+    try:
+        asyncio.run(check_url(url, Allowlist.parse(settings.fetch_allow_internal)))
+    except AddressRefused as exc:
+        return str(exc)
+    except (IngestError, OSError):  # not a URL, or a name that does not resolve now: the feed
+        return None  # check says so, and every fetch checks the address again
+    return None
 
 
 async def _check_feed(settings: Settings, url: str) -> str | None:
@@ -305,6 +381,13 @@ def cmd_sources_list(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_sources_remove(settings: Settings, args: argparse.Namespace) -> int:
+    if source_id(str(args.id)) is None:  # -1, 0, or past what the store's key holds: no source has it
+        print(
+            f"No source with id {args.id}: source ids are whole numbers from 1 to {MAX_SOURCE_ID}. "
+            "See: digestbot sources list",
+            file=sys.stderr,
+        )
+        return 2
     db = open_database(settings)
     with db.session() as session:
         removed = remove_source(session, args.id)
@@ -316,7 +399,11 @@ def cmd_sources_remove(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
+    if warning := env_file_warning():
+        log.warning("%s", warning)
     db = open_database(settings, wait=True)
+    if settings.webhook_url and settings.webhook_secret is None:
+        settings = _with_webhook_secret(settings, db)
     seeds = settings.seeds_dir.expanduser().resolve()
     if seeds.is_dir():
         with db.session() as session:
@@ -337,11 +424,34 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
         )
     code = asyncio.run(_serve(settings, db))
     print("Stopped.")  # once nothing runs any more: a job's thread may have had a line left to print
+    if work_in_progress():
+        # An extraction cut short mid-article (spaCy cannot be interrupted): leave now rather than
+        # wait for it; its transaction was never committed. Python's own exit would tear the
+        # interpreter down under the running thread (native libraries abort then).
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     return code
 
 
-async def _talk(settings: Settings, db: Database, stop: asyncio.Event, terminal: Terminal) -> None:
-    """The conversation: Telegram long polling with a token, else this terminal (while it has input)."""
+def _with_webhook_secret(settings: Settings, db: Database) -> Settings:
+    """Webhook mode always checks a secret token. Without WEBHOOK_SECRET one is generated on the first
+    start (the characters Telegram allows: A-Z a-z 0-9 _ -) and kept in the store, so a restart gives
+    Telegram the same one; from here on it is masked in the logs like a configured one."""
+    with db.session() as session:
+        secret = get_or_create(session, WEBHOOK_SECRET, lambda: secrets.token_urlsafe(32))
+    settings = settings.model_copy(update={"webhook_secret": SecretStr(secret)})
+    setup_logging(settings.log_level, settings.secrets())
+    return settings
+
+
+async def _talk(
+    settings: Settings, db: Database, stop: asyncio.Event, terminal: Terminal, outbox_bot: Bot | None
+) -> None:
+    """The conversation: Telegram long polling or webhook with a token, else this terminal (while it
+    has input). A Bot API server that does not answer yet is waited for (see `_connect`); the
+    outbox's Bot (digests, alerts) is connected with the conversation's."""
     if settings.telegram_bot_token is None:
         if sys.stdin.isatty():
             _converse(Console(db, chat_defaults(settings), write=terminal.write), terminal, stop)
@@ -353,12 +463,24 @@ async def _talk(settings: Settings, db: Database, stop: asyncio.Event, terminal:
         admins=frozenset(settings.admin_chat_ids),
         defaults=chat_defaults(settings),
     )
-    async with application:
+    if not await _connect(settings, stop, application, *([outbox_bot] if outbox_bot else [])):
+        return  # stopped while waiting
+    async with application:  # initialized by _connect; shut down on the way out
         if settings.webhook_url:
+            assert settings.webhook_secret is not None  # cmd_run made sure of one
             host, _, port = settings.webhook_listen.rpartition(":")
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
             await start_webhook(
-                application, url=settings.webhook_url, listen=host, port=int(port), secret=secret
+                application,
+                url=settings.webhook_url,
+                listen=host,
+                port=int(port),
+                secret=settings.webhook_secret.get_secret_value(),
+            )
+            print(
+                f"Listening for Telegram's webhook on {settings.webhook_listen} (WEBHOOK_LISTEN), "
+                f"path {urlsplit(settings.webhook_url).path or '/'}; "
+                "updates without the secret token are refused.",
+                flush=True,
             )
             how = f"webhook {settings.webhook_url}"
         else:
@@ -367,6 +489,62 @@ async def _talk(settings: Settings, db: Database, stop: asyncio.Event, terminal:
         print(f"Connected to Telegram as @{application.bot.username} ({how}).", flush=True)
         await stop.wait()
         await stop_polling(application)
+
+
+TELEGRAM_RETRY_MAX_SECONDS = 60  # the longest wait between two tries to reach the Bot API server
+
+
+async def _connect(settings: Settings, stop: asyncio.Event, *clients: Application | Bot) -> bool:
+    """Initialize `clients` (getMe): True once the Bot API server answered, False when a stop was
+    asked for first. A server that cannot be reached (not up yet, a network error, a 5xx) is tried
+    again with exponential back-off up to a minute apart, for as long as it takes, one line each time;
+    the wait ends at once on Ctrl-C or SIGTERM. A rejected token (InvalidToken) is not retried."""
+
+    async def pause(seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds)
+
+    def say(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        log.warning(
+            "Telegram Bot API at %s not reachable (%s); trying again in %.0f s",
+            settings.telegram_base_url,  # not the URL of the request: that one holds the token
+            _unreachable_reason(error) if error else "no answer",
+            state.next_action.sleep if state.next_action else 0,
+        )
+
+    async def attempt() -> bool:
+        if stop.is_set():
+            return False
+        for client in clients:
+            await client.initialize()  # a no-op for one connected by an earlier try
+        return True
+
+    retrying = AsyncRetrying(
+        retry=retry_if_exception(_unreachable),
+        wait=wait_exponential(multiplier=1, max=TELEGRAM_RETRY_MAX_SECONDS),
+        sleep=pause,
+        before_sleep=say,
+        reraise=True,
+    )
+    return await retrying(attempt)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
+
+
+def _unreachable_reason(error: BaseException) -> str:
+    """Why the Bot API server did not answer, in a few words (python-telegram-bot's own messages
+    name no URL, but the cause chain is plainer)."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, TimedOut | TimeoutError):
+            return "timed out"
+        cause = cause.__cause__ or cause.__context__
+    return str(error)
 
 
 def _converse(console: Console, terminal: Terminal, stop: asyncio.Event) -> None:
@@ -390,11 +568,14 @@ STOP_TIMEOUT_SECONDS = 15
 
 
 @contextlib.asynccontextmanager
-async def open_outbox(settings: Settings, terminal: Terminal) -> AsyncIterator[tuple[Outbox, int | None]]:
+async def open_outbox(
+    settings: Settings, terminal: Terminal
+) -> AsyncIterator[tuple[Outbox, int | None, Bot | None]]:
     """Where digests and alerts go: Telegram with a token (its own Bot, paced apart from the
-    conversation's), else this terminal, which is the one chat."""
+    conversation's, and connected with it by `_talk`: a Bot API server not up yet is waited for in one
+    place, while the scheduler already runs), else this terminal, which is the one chat."""
     if settings.telegram_bot_token is None:
-        yield ConsoleOutbox(terminal.write), CONSOLE_CHAT_ID
+        yield ConsoleOutbox(terminal.write), CONSOLE_CHAT_ID, None
         return
     root = settings.telegram_base_url.rstrip("/")
     bot = Bot(
@@ -402,8 +583,10 @@ async def open_outbox(settings: Settings, terminal: Terminal) -> AsyncIterator[t
         base_url=f"{root}/bot",
         base_file_url=f"{root}/file/bot",
     )
-    async with bot:
-        yield TelegramOutbox(bot), None
+    try:
+        yield TelegramOutbox(bot), None, bot
+    finally:
+        await bot.shutdown()
 
 
 async def _serve(settings: Settings, db: Database) -> int:
@@ -429,13 +612,15 @@ async def _serve(settings: Settings, db: Database) -> int:
     def extract() -> int:
         return extract_pending(db, extractor, stop=stopping)
 
-    async with make_fetcher(settings) as fetcher, open_outbox(settings, terminal) as (outbox, only_chat):
+    async with make_fetcher(settings) as fetcher, open_outbox(settings, terminal) as opened:
+        outbox, only_chat, outbox_bot = opened
         ingestor = Ingestor(db, fetcher, max_file_bytes=settings.max_download_bytes)
         dispatcher = Dispatcher(db, outbox, chat_id=only_chat, in_flight=settings.delivery_in_flight)
         scheduler = build_scheduler(ingestor, report, extract, dispatcher)
         scheduler.start()
         terminal.write("digestbot is running; it fetches its sources on schedule. Ctrl-C stops it.")
-        talking = asyncio.create_task(_talk(settings, db, stop, terminal))
+        talking = asyncio.create_task(_talk(settings, db, stop, terminal, outbox_bot))
+        talking.add_done_callback(lambda task: _stop_if_failed(task, stop))
         await stop.wait()
         stopping.set()
         terminal.close()
@@ -446,9 +631,16 @@ async def _serve(settings: Settings, db: Database) -> int:
         if not talking.done():
             talking.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await talking
+            await talking  # raises what made the conversation fail (InvalidToken: see main)
     db.dispose()
     return 0
+
+
+def _stop_if_failed(talking: asyncio.Task[None], stop: asyncio.Event) -> None:
+    """A conversation that failed (a token the server rejected) stops the bot; one that simply ended
+    (no terminal to talk in) does not."""
+    if not talking.cancelled() and talking.exception() is not None:
+        stop.set()
 
 
 # -- parser ----------------------------------------------------------------------------------------
@@ -509,6 +701,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
     upgrade = db_actions.add_parser("upgrade", help="apply migrations up to the newest")
     upgrade.set_defaults(handler=cmd_db_upgrade)
+    backup = db_actions.add_parser("backup", help="copy the SQLite store to PATH, safely while the bot runs")
+    backup.add_argument("path", metavar="PATH", help="a new file for the copy")
+    backup.set_defaults(handler=cmd_db_backup)
     return parser
 
 

@@ -7,6 +7,7 @@ setting and what is wanted (see `SettingsError`); secrets are never echoed back.
 from __future__ import annotations
 
 import re
+import stat
 from datetime import time
 from functools import cached_property
 from pathlib import Path
@@ -16,17 +17,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.ingest.addresses import Allowlist
+
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org"
 _TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+_WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram allows for secret_token
 
 
 class SettingsError(Exception):
     """A setting has a value we cannot use; the message is one line, safe to print."""
 
 
+ENV_FILE = Path(".env")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
     telegram_bot_token: SecretStr | None = None
@@ -46,6 +53,7 @@ class Settings(BaseSettings):
     max_download_bytes: int = Field(default=5_000_000, ge=10_000, le=200_000_000)
     user_agent: str = "digestbot/0.1 (+https://github.com/digestbot)"
     delivery_in_flight: int = Field(default=1, ge=1, le=30)
+    fetch_allow_internal: Annotated[tuple[str, ...], NoDecode] = ()
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -102,8 +110,14 @@ class Settings(BaseSettings):
 
     @field_validator("webhook_secret", mode="before")
     @classmethod
-    def _empty_secret(cls, value: object) -> object:
-        return None if value in (None, "") else value
+    def _webhook_secret(cls, value: object) -> object:
+        if value in (None, ""):
+            return None  # webhook mode then generates one and keeps it in the store
+        text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        if not _WEBHOOK_SECRET_SHAPE.match(text):
+            # Telegram refuses any other secret_token; never echo the value.
+            raise ValueError("wanted 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return text
 
     @field_validator("database_url")
     @classmethod
@@ -125,6 +139,14 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError("wanted chat ids separated by commas, e.g. 12345,-100987") from None
         return value
+
+    @field_validator("fetch_allow_internal", mode="before")
+    @classmethod
+    def _allowlist(cls, value: object) -> object:
+        entries = [p for p in re.split(r"[,\s]+", value.strip()) if p] if isinstance(value, str) else value
+        if isinstance(entries, list | tuple):
+            Allowlist.parse(str(e) for e in entries)  # ValueError names the bad entry
+        return entries
 
     @field_validator("default_timezone")
     @classmethod
@@ -161,3 +183,18 @@ def load_settings(**overrides: object) -> Settings:
         name = str(error["loc"][0]).upper() if error["loc"] else "settings"
         reason = str(error["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"setting {name}: {reason}") from None
+
+
+def env_file_warning(path: Path = ENV_FILE) -> str | None:
+    """A warning when the settings file, which holds the bot token, can be read by other users."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if not mode & (stat.S_IRGRP | stat.S_IROTH):
+        return None
+    who = "every user of this machine" if mode & stat.S_IROTH else "its group"
+    return (
+        f"{path} can be read by {who} (mode {stat.S_IMODE(mode):o}) and holds settings such as "
+        f"TELEGRAM_BOT_TOKEN: chmod 600 {path}"
+    )

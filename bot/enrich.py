@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -38,7 +39,8 @@ def extract_pending(
     db: Database, extractor: Extractor, *, limit: int | None = None, stop: threading.Event | None = None
 ) -> int:
     """Extract every article without facts (at most `limit` tries); returns how many got facts.
-    Once `stop` is set (the bot is stopping) the run ends after the batch in hand; the rest waits.
+    Once `stop` is set (the bot is stopping) the run ends with the article in hand, saving what is
+    done; the rest waits (spaCy's batch in hand is a second or so of work: Extractor.extract_many).
 
     One article that breaks the extractor holds back no other: its batch is done again article by
     article, and the one that fails is noted with its error and tried again in later runs, a few
@@ -53,11 +55,11 @@ def extract_pending(
                 break
             texts = [article_text(a) for a in batch]
             try:
-                results: list[ArticleFacts | Exception] = list(extractor.extract_many(texts))
+                results = _until_stopped(extractor.extract_many(texts), stop)
             except Exception:
-                results = [_extract_one(extractor, text) for text in texts]
+                results = _until_stopped((_extract_one(extractor, text) for text in texts), stop)
             now = utcnow()
-            for article, result in zip(batch, results, strict=True):
+            for article, result in zip(batch, results, strict=False):  # fewer results when stopped
                 if not isinstance(result, Exception):
                     try:
                         with session.begin_nested():
@@ -76,8 +78,20 @@ def extract_pending(
                     "; giving up on it" if last else ", will try again later",
                     _reason(result),
                 )
-        tried += len(batch)
-        log.info("extracted facts from %d article(s)", len(batch))
+        tried += len(results)
+        log.info("extracted facts from %d article(s)", len(results))
+    return done
+
+
+def _until_stopped(
+    results: Iterable[ArticleFacts | Exception], stop: threading.Event | None
+) -> list[ArticleFacts | Exception]:
+    """The results in order, ending early once `stop` is set: the articles not reached wait."""
+    done: list[ArticleFacts | Exception] = []
+    for result in results:
+        done.append(result)
+        if stop is not None and stop.is_set():
+            break
     return done
 
 

@@ -8,9 +8,12 @@ database every minute, so a restart or a changed time is simply read back."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -21,6 +24,7 @@ from bot.ingest.pipeline import Ingestor
 from storage.db import driver_message, lost_database
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FETCH_CHECK_SECONDS = 60
 DISPATCH_SECONDS = 60
@@ -41,7 +45,7 @@ def build_scheduler(
         summary = await ingestor.fetch_due()
         if summary.outcomes:
             on_summary(summary)
-        extracted = await asyncio.to_thread(extract_pending)
+        extracted = await in_daemon_thread(extract_pending)
         if extracted:
             log.info("extracted the facts of %d article(s)", extracted)
 
@@ -73,6 +77,47 @@ def build_scheduler(
             misfire_grace_time=DISPATCH_SECONDS,
         )
     return scheduler
+
+
+async def in_daemon_thread(work: Callable[[], T]) -> T:
+    """`work()` in a thread of its own that does not hold up the bot's exit. A stop mid-way through a
+    long article (seconds of spaCy) is honoured at once: the thread's unfinished transaction is
+    never committed, and the article is simply extracted after the next start. (asyncio.to_thread
+    would make the exit wait for it: the loop's executor joins its threads.) `digestbot run` ends
+    the process without waiting while `work_in_progress()`."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if done.cancelled():
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)  # type: ignore[arg-type]
+
+    def run() -> None:
+        result, error = None, None
+        try:
+            result = work()
+        except BaseException as exc:  # handed to the awaiting job, which reports it
+            error = exc
+        _threads.discard(threading.current_thread())
+        with contextlib.suppress(RuntimeError):  # the loop closed: the bot has stopped
+            loop.call_soon_threadsafe(settle, result, error)
+
+    thread = threading.Thread(target=run, name=getattr(work, "__name__", "work"), daemon=True)
+    _threads.add(thread)
+    thread.start()
+    return await done
+
+
+_threads: set[threading.Thread] = set()
+
+
+def work_in_progress() -> bool:
+    """Whether a job's thread (an extraction) is still at work, although the bot has stopped."""
+    return any(thread.is_alive() for thread in _threads)
 
 
 def _database_may_fail(job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +31,14 @@ class DatabaseUnavailable(Exception):
 def lost_database(exc: BaseException) -> bool:
     """The database itself failed (gone away, restarted, locked), not what was asked of it."""
     return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+def storage_full(exc: BaseException) -> bool:
+    """The disk (or the server's) is full: SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100)."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return True
+    return getattr(orig, "sqlstate", None) == "53100"
 
 
 def driver_message(exc: DBAPIError) -> str:
@@ -89,12 +100,21 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _create_private(database: Path) -> None:
+    """The store holds who subscribes to what: a folder made for it is the owner's alone (0700), and
+    so is a new database file (0600; SQLite gives its -wal and -shm files the same mode). Folders
+    and files that exist already keep the mode their owner chose."""
+    database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(parsed.database))
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         )

@@ -4,11 +4,19 @@ page, an error or an empty feed is not added."""
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import PurePath
+from urllib.parse import urlsplit
+
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.commands.context import Chat
+from bot.config import load_settings
+from bot.extract.card import source_label
 from bot.ingest.feeds import check_feed_now
+from bot.ingest.http import Fetcher
+from bot.logs import MASK
 from bot.replies import Bold, Bullets, Paragraph, Reply
 from storage.facts import extraction_failures
 from storage.models import Article, Company, Fact, Source, SourceKind, SourceState, Subscriber
@@ -17,24 +25,57 @@ from storage.sources import SourceExists, add_source, list_sources, remove_sourc
 ADMINS_ONLY = "This command is for the bot's admins."
 
 
-def sources_command(session: Session, _chat: Chat, _args: str) -> Reply:
+def sources_command(session: Session, chat: Chat, _args: str) -> Reply:
+    """Every source with its health. Members see a safe label (the feed's name, else the web site:
+    no user:password, path or query, which may hold credentials) and a plain word for its health;
+    the bot's admins see the address (any password masked) and the last error."""
     sources = list_sources(session)
     if not sources:
         return Reply.text("No sources yet.")
     lines = []
     for s in sources:
-        health = (
-            s.state.value
-            if s.state is not SourceState.FAILING
-            else f"failing: {s.last_error or 'unknown error'}"
-        )
+        where = _address(s) if chat.admin else _safe_label(s)
         lines.append(
             (
                 Bold(f"#{s.id} "),
-                f"{s.name or s.location} ({s.kind.value}, every {s.interval_minutes} min) — {health}",
+                f"{where} ({s.kind.value}, every {s.interval_minutes} min) — {_health(s, detail=chat.admin)}",
             )
         )
     return Reply((Paragraph((Bold("Sources"),)), Bullets(tuple(lines))))
+
+
+def _safe_label(source: Source) -> str:
+    if source.kind is SourceKind.FOLDER:
+        return source.name or f"folder {PurePath(source.location).name}"
+    return source_label(source.name, source.location)
+
+
+def _address(source: Source) -> str:
+    """The source's name and address for the bot's admins, a password in it masked."""
+    location = _masked(source, source.location)
+    return f"{source.name} {location}" if source.name else location
+
+
+def _health(source: Source, *, detail: bool) -> str:
+    """ "ok", "paused" or "failing (last worked ...)"; for the bot's admins with the last error, the
+    source's password masked in it too (an error often quotes the address)."""
+    if source.state is not SourceState.FAILING:
+        return "ok" if source.state is SourceState.ACTIVE else source.state.value
+    since = f" (last worked {source.last_success_at:%Y-%m-%d %H:%M} UTC)" if source.last_success_at else ""
+    if not detail:
+        return f"failing{since}"
+    return f"failing{since}: {_masked(source, source.last_error or 'unknown error')}"
+
+
+def _masked(source: Source, text: str) -> str:
+    """`text` with the password of the source's URL (https://user:password@host/...) masked."""
+    if source.kind is SourceKind.FOLDER:
+        return text
+    try:
+        password = urlsplit(source.location).password
+    except ValueError:
+        return text
+    return text.replace(f":{password}@", f":{MASK}@") if password else text
 
 
 def addsource_command(session: Session, chat: Chat, args: str) -> Reply:
@@ -46,7 +87,8 @@ def addsource_command(session: Session, chat: Chat, args: str) -> Reply:
             "Give the address of an RSS or Atom feed.", example="/addsource https://example.com/feed.xml"
         )
     # Fetched before the store is touched: no transaction (on SQLite, no write lock) waits on the network.
-    error = check_feed_now(url)
+    # Internal addresses are refused as every fetch refuses them, unless FETCH_ALLOW_INTERNAL allows them.
+    error = check_feed_now(url, partial(Fetcher, allow_internal=load_settings().fetch_allow_internal))
     if error:
         return Reply.error(f"Not added: {url}: {error}.", example="/addsource https://example.com/feed.xml")
     try:
@@ -58,14 +100,32 @@ def addsource_command(session: Session, chat: Chat, args: str) -> Reply:
     )
 
 
+MAX_SOURCE_ID = 2**31 - 1  # the largest id the store's INTEGER key holds (PostgreSQL's limit)
+
+
+def source_id(text: str) -> int | None:
+    """A source id as typed ("3"), or None: not a whole number (-1, 1e3, abc, ²), or one no source
+    can have (0, or past `MAX_SOURCE_ID`, which the database driver refuses with OverflowError)."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_SOURCE_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_SOURCE_ID else None
+
+
 def removesource_command(session: Session, chat: Chat, args: str) -> Reply:
     if not chat.admin:
         return Reply.text(ADMINS_ONLY)
-    if not args.strip().isdigit():
+    if not args.strip():
         return Reply.error("Which source? Give its number from /sources.", example="/removesource 3")
-    if remove_source(session, int(args.strip())):
-        return Reply.text(f"Removed source #{int(args.strip())}; its articles stay.")
-    return Reply.text(f"There is no source #{int(args.strip())}. /sources lists them.")
+    number = source_id(args)
+    if number is None:
+        return Reply.error(
+            f"No source with id {args.strip()[:24]}: give the id from /sources.", example="/removesource 3"
+        )
+    if remove_source(session, number):
+        return Reply.text(f"Removed source #{number}; its articles stay.")
+    return Reply.text(f"There is no source #{number}. /sources lists them.")
 
 
 def stats_command(session: Session, chat: Chat, _args: str) -> Reply:

@@ -13,11 +13,17 @@ from storage.subscribers import subscriber_for
 
 @dataclass(frozen=True)
 class Chat:
-    """The chat (one per subscriber), whether it may run admin commands, and the defaults for a
-    new subscription."""
+    """The chat (one per subscriber), whether it may run admin commands, whether the sender may
+    change the chat's state, and the defaults for a new subscription.
+
+    `may_change` is False for a member of a group who is not one of the group's admins: the router
+    then refuses the commands and buttons that change the chat (see `bot.commands.router.changes_chat`).
+    The transport finds it out (Telegram's getChatMember) only for those; private chats and the
+    terminal may always change their own."""
 
     id: int
     admin: bool = False
+    may_change: bool = True
     default_time: time = time(8, 0)
     default_zone: str = "UTC"
 

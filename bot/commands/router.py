@@ -1,6 +1,10 @@
 """From what a user typed (or a button they pressed) to a Reply: the one table of commands both
 transports use. "/company@digest_bot ASE" and "/company ASE" are the same; text without a command
-is a company query when it names one (as a whole, or inside a sentence), otherwise a short hint."""
+is a company query when it names one (as a whole, or inside a sentence), otherwise a short hint.
+
+Two rules hold here, at the one entry point: text with characters that cannot be encoded (a lone
+surrogate, which a terminal or a broken client can send) gets a plain reply before it reaches the
+store; and in a group only its admins may change the chat (`changes_chat`, `Chat.may_change`)."""
 
 from __future__ import annotations
 
@@ -100,20 +104,74 @@ def help_reply(chat: Chat) -> Reply:
     )
 
 
+# The commands that change the chat's state: its digest, follows and quiet hours ("/quiet" alone
+# and "/settings" only show them). In a group only its admins may run them.
+_CHANGING = frozenset({"subscribe", "unsubscribe", "follow", "unfollow", "quiet"})
+_CHANGING_ACTIONS = frozenset({"fo", "uf", "set"})  # follow, unfollow, the settings buttons
+
+_UNREADABLE = Reply.text(
+    "That text has characters I cannot read (half of an emoji or a broken symbol). Please type it again."
+)
+_GROUP_ADMINS_ONLY = Reply.text(
+    "In this group only its admins can change the digest, the followed companies and the quiet hours. "
+    "/company, /search and /latest work for everyone."
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _readable(text: str) -> bool:
+    """False for text holding a lone surrogate: it has no UTF-8 form, so no database can store or
+    search it (the driver raises UnicodeEncodeError)."""
+    return _SURROGATE.search(text) is None
+
+
+_NOT_FOR_US = ("", "")  # a command addressed to another bot in the group
+
+
+def _command(text: str, bot_username: str | None) -> tuple[str, str] | None:
+    """The command name (casefolded) and its arguments (spaces collapsed), `_NOT_FOR_US`, or None
+    when `text` is not a command."""
+    match = _COMMAND.match(text.strip())
+    if match is None:
+        return None
+    if match["bot"] and bot_username and match["bot"].casefold() != bot_username.casefold():
+        return _NOT_FOR_US
+    return match["name"].casefold(), " ".join((match["args"] or "").split())
+
+
+def changes_chat(text: str, *, bot_username: str | None = None) -> bool:
+    """Whether this message would change the chat's state, so that in a group the transport must
+    find out whether the sender is one of its admins (`Chat.may_change`)."""
+    command = _command(text, bot_username)
+    return command is not None and _changes(*command)
+
+
+def _changes(name: str, args: str) -> bool:
+    return name in _CHANGING and not (name == "quiet" and not args)
+
+
+def action_changes_chat(action: str) -> bool:
+    """Whether this button would change the chat's state (follow, unfollow, the settings buttons)."""
+    return action.partition(":")[0] in _CHANGING_ACTIONS
+
+
 def handle_text(session: Session, chat: Chat, text: str, *, bot_username: str | None = None) -> Reply | None:
     """A message: a command, or free text taken as a company name; None when it is not for us."""
     text = text.strip()
-    match = _COMMAND.match(text)
-    if match is None:
+    command = _command(text, bot_username)
+    if command == _NOT_FOR_US:
+        return None
+    if not _readable(text):
+        return _UNREADABLE
+    if command is None:
         reply = text_query(session, text[:MAX_ARGUMENT]) if text else None
         return reply or Reply.text("Send a company name, or /help to see what I can do.")
-    if match["bot"] and bot_username and match["bot"].casefold() != bot_username.casefold():
-        return None  # a command for another bot in the group
-    name = match["name"].casefold()
-    args = " ".join((match["args"] or "").split())
+    name, args = command
     handler = _HANDLERS.get(name)
     if handler is None:
         return Reply.text(f"I don't know /{name[:32]}. Send /help to see what I can do.")
+    if not chat.may_change and _changes(name, args):
+        return _GROUP_ADMINS_ONLY
     reply = handler(session, chat, args[:MAX_ARGUMENT])
     if len(args) > MAX_ARGUMENT and reply.notice is None:
         return Reply(
@@ -127,6 +185,10 @@ def handle_text(session: Session, chat: Chat, text: str, *, bot_username: str | 
 
 def handle_action(session: Session, chat: Chat, action: str) -> Reply:
     """A pressed button: the action string the reply put on it."""
+    if not _readable(action):
+        return _UNREADABLE
+    if not chat.may_change and action_changes_chat(action):
+        return _GROUP_ADMINS_ONLY
     kind, _, rest = action.partition(":")
     if kind == "co":
         company_id, _, page = rest.partition(":")

@@ -144,9 +144,7 @@ def _followed_by_place(span: Span) -> bool:
 
 def _is_known_place(surface: str, layout: Layout) -> bool:
     normalized = normalize_place(surface)
-    return any(
-        e.label_ in ("GPE", "LOC") and normalize_place(e.text) == normalized for e in layout.doc.ents
-    ) or normalized in {
+    return normalized in layout.places or normalized in {
         "United States",
         "United Kingdom",
         "China",

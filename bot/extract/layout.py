@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc, Span
+
+from bot.extract.normalize_places import normalize_place
 
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
@@ -30,6 +33,16 @@ class Layout:
         # Renumber so paragraphs are consecutive (several blank tokens may separate two paragraphs).
         order = {p: n for n, p in enumerate(sorted(set(paragraph_of)))}
         return cls(doc, sentences, [order[p] for p in paragraph_of], [s.start for s in sentences])
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        """The places the model found (GPE, LOC), normalised: asked once per candidate company, so
+        read once (each `doc.ents` builds every entity span anew)."""
+        return frozenset(
+            normalized
+            for e in self.doc.ents
+            if e.label_ in ("GPE", "LOC") and (normalized := normalize_place(e.text)) is not None
+        )
 
     def sentence_index(self, token_index: int) -> int:
         return max(0, bisect_right(self._sentence_starts, token_index) - 1)

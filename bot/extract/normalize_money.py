@@ -18,15 +18,34 @@ and written without a scale or thousands separators, so "$900,000 to $1 million"
 Not money: percentages, counts without a currency ("40,000 workers"), years ("2025", "in 2025 dollars"),
 "$" with no number, and adjectives like "billion-dollar". "won" and "pounds" are English words too, so
 "3 won" and "200 pounds" are not money; "3 trillion won", "50,000 won" and "5 million pounds" are.
+Nor is a value that is not finite or is absurd: above `MAX_USD_EQUIVALENT` (10^15 US dollars, about ten
+times the world's yearly GDP, so no news amount comes near it), a run of 400 nines or "$1e20 trillion"
+is a typo, a test or an attack, never an amount ("USD inf trillion" in a reply, `Infinity` in JSON).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-__all__ = ["Money", "find_money", "parse_money"]
+__all__ = ["MAX_USD_EQUIVALENT", "Money", "find_money", "is_plausible", "parse_money"]
+
+# The largest amount that can be news: 10^15 US dollars is about ten times the world's yearly GDP
+# (roughly 1.1 x 10^14 USD); the biggest figures reported (national debts, market capitalisations,
+# derivatives books) stay below it.
+MAX_USD_EQUIVALENT = 1e15
+
+# Currencies worth much less than a dollar, with how many units buy one at most: the exchange rate
+# rounded up to a power of ten, so the bound needs no live rates and a currency's fall does not make
+# a real amount "absurd" (KRW 3,000 trillion is about USD 2 trillion). The rest count one unit as
+# at most a dollar, which for EUR, GBP or CHF only makes the bound a little more generous.
+_UNITS_PER_USD_AT_MOST: dict[str, int] = {
+    "JPY": 1_000, "KRW": 10_000, "INR": 100, "TWD": 100, "PHP": 100, "THB": 100, "RUB": 1_000,
+    "TRY": 100, "IDR": 100_000, "VND": 100_000, "MXN": 100, "ZAR": 100, "SEK": 100, "NOK": 100,
+    "CNY": 10, "HKD": 10, "DKK": 10, "MYR": 10, "BRL": 10, "SAR": 10, "AED": 10, "ILS": 10, "PLN": 10,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -323,10 +342,16 @@ def _suffixed(match: re.Match[str]) -> list[_Part]:
     return _range(first, second)
 
 
+def is_plausible(value: float, currency: str) -> bool:
+    """Whether `value` units of `currency` can be an amount in the news: finite, and at most
+    `MAX_USD_EQUIVALENT` US dollars' worth (see `_UNITS_PER_USD_AT_MOST`)."""
+    return math.isfinite(value) and abs(value) <= MAX_USD_EQUIVALENT * _UNITS_PER_USD_AT_MOST.get(currency, 1)
+
+
 def _amounts(match: re.Match[str], text: str) -> list[Money]:
     approximate = match.group("approx") is not None
     parts = _prefixed(match) if match.group("pcur") is not None else _suffixed(match)
-    return [
+    found = [
         Money(
             text=text[part.start : part.end],
             value=float(_number(part.number) * (part.scale if part.scale is not None else 1)),
@@ -337,6 +362,7 @@ def _amounts(match: re.Match[str], text: str) -> list[Money]:
         )
         for part in parts
     ]
+    return [money for money in found if is_plausible(money.value, money.currency)]
 
 
 def find_money(text: str) -> list[Money]:

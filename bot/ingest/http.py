@@ -1,11 +1,20 @@
 """HTTP fetching with the limits every source needs: timeouts, a size cap, a redirect limit,
-conditional GET, and a short retry for errors that are worth retrying."""
+conditional GET, a short retry for errors that are worth retrying, and only public addresses.
+
+Every TCP connection, the first and each redirect's, goes through `_CheckedBackend`: the host is
+resolved once and judged (`bot.ingest.addresses`), and the socket goes to an address that was
+judged, so no second lookup can answer differently; TLS still verifies the host name (SNI and
+certificate), as the connection pool starts TLS with the name from the URL.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import httpcore
 import httpx
 from tenacity import (
     AsyncRetrying,
@@ -14,6 +23,7 @@ from tenacity import (
     wait_exponential,
 )
 
+from bot.ingest.addresses import Allowlist, checked_addresses
 from bot.ingest.models import IngestError
 
 MAX_REDIRECTS = 5
@@ -55,8 +65,60 @@ def _megabytes(n: int) -> str:
     return f"{n / 1_000_000:g} MB"
 
 
+class _CheckedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's own network backend, connecting only to addresses `checked_addresses` allowed
+    (AddressRefused otherwise, which passes through httpcore and httpx as it is)."""
+
+    def __init__(self, allow: Allowlist) -> None:
+        self._allow = allow
+        self._backend = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await checked_addresses(host, port, self._allow)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"no address for {host} within {timeout:g} s") from None
+        except OSError as exc:  # the name does not resolve
+            raise httpcore.ConnectError(str(exc)) from exc
+        *others, last = addresses  # tried in the resolver's order, as a connection by name would
+        for address in others:
+            with contextlib.suppress(httpcore.ConnectError):
+                return await self._backend.connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+        return await self._backend.connect_tcp(str(last), port, timeout, local_address, socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
+
+
+class _CheckedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over a connection pool on `_CheckedBackend`. httpx 0.28 takes no network
+    backend (encode/httpx#3749 adds one), so the pool it builds is replaced by one built alike."""
+
+    def __init__(self, allow: Allowlist) -> None:
+        super().__init__()
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=100,  # httpx's default limits
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=_CheckedBackend(allow),
+        )
+
+
 class Fetcher:
-    """One shared async HTTP client. `get` returns a Response or raises IngestError with one line."""
+    """One shared async HTTP client. `get` returns a Response or raises IngestError with one line.
+    Only public addresses are fetched, and those `allow_internal` names (host names, IP addresses,
+    CIDR networks: FETCH_ALLOW_INTERNAL); an internal one raises AddressRefused."""
 
     def __init__(
         self,
@@ -66,12 +128,14 @@ class Fetcher:
         user_agent: str = "digestbot",
         attempts: int = 2,
         concurrency: int = 8,
+        allow_internal: Iterable[str] = (),
     ) -> None:
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.attempts = attempts
         self._limit = asyncio.Semaphore(concurrency)
         self._client = httpx.AsyncClient(
+            transport=_CheckedTransport(Allowlist.parse(allow_internal)),
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),

@@ -48,12 +48,18 @@ class Outcome:
 @dataclass
 class Summary:
     outcomes: list[Outcome] = field(default_factory=list)
+    # Why the run ended before reading everything (the disk full), and how many inputs it left unread.
+    stopped: str | None = None
+    unread: int = 0
 
     def add(self, outcome: Outcome) -> None:
         self.outcomes.append(outcome)
 
     def extend(self, other: Summary) -> None:
         self.outcomes.extend(other.outcomes)
+        if other.stopped is not None:
+            self.stopped = other.stopped
+        self.unread += other.unread
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)

@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from bot.ingest.addresses import AddressRefused
 from bot.ingest.feeds import Feed, FeedEntry, draft_from_html, looks_like_feed, parse_feed
 from bot.ingest.folder import files_in, read_article_file
 from bot.ingest.http import Fetcher
@@ -26,7 +28,7 @@ from bot.ingest.normalize import canonical_url, content_hash
 from bot.ingest.pages import article_from_response, fetch_page
 from bot.ingest.stories import TEXT_CHARS, Candidate, closest_copy, shortlist
 from storage.articles import add_article, known_urls, recent_titles, story_candidates
-from storage.db import Database
+from storage.db import Database, driver_message, storage_full
 from storage.models import Article, Source, SourceKind, SourceState, utcnow
 from storage.sources import due_sources
 
@@ -61,6 +63,10 @@ def _file_mark(file: Path) -> tuple[int, int] | None:
     return stat.st_mtime_ns, stat.st_size
 
 
+def _full(exc: DBAPIError) -> str:
+    return f"the disk is full ({driver_message(exc)})"
+
+
 def retry_delay(interval_minutes: int, failures: int) -> timedelta:
     """How long to wait after the `failures`-th consecutive failure: doubling, capped at a day."""
     return min(timedelta(minutes=interval_minutes) * 2 ** min(failures, 16), MAX_BACKOFF)
@@ -88,17 +94,28 @@ class Ingestor:
     # -- one-off targets (the `ingest` command) --------------------------------------------------
 
     async def ingest_targets(self, targets: Sequence[str]) -> Summary:
+        """Each target in turn; a full disk ends the run (what was stored is whole, the rest unread)."""
         summary = Summary()
-        for target in targets:
-            if is_url(target):
-                summary.extend(await self.ingest_url(target))
-            elif _OTHER_SCHEME.match(target):
-                scheme = target.split(":", 1)[0]
-                summary.add(
-                    Outcome(target, Status.FAILED, reason=f"{scheme}: URLs are not supported; use http(s)")
-                )
-            else:
-                summary.extend(await asyncio.to_thread(self.ingest_path, Path(target)))
+        for index, target in enumerate(targets):
+            try:
+                if is_url(target):
+                    summary.extend(await self.ingest_url(target))
+                elif _OTHER_SCHEME.match(target):
+                    scheme = target.split(":", 1)[0]
+                    summary.add(
+                        Outcome(
+                            target, Status.FAILED, reason=f"{scheme}: URLs are not supported; use http(s)"
+                        )
+                    )
+                else:
+                    summary.extend(await asyncio.to_thread(self.ingest_path, Path(target)))
+            except DBAPIError as exc:
+                if not storage_full(exc):
+                    raise
+                summary.stopped, summary.unread = _full(exc), summary.unread + 1
+            if summary.stopped is not None:
+                summary.unread += len(targets) - index - 1
+                break
         return summary
 
     def ingest_path(self, path: Path, *, source_id: int | None = None, backfill: bool = False) -> Summary:
@@ -116,8 +133,14 @@ class Ingestor:
         if source_id is not None:  # a registered folder: what was read before and is unchanged is not
             marked = [(f, mark) for f, mark in marked if self._read_files.get(f) != mark]  # read again
         self.progress.start(f"Reading {path}", len(marked))
-        for file, mark in marked:
-            outcome = self._read_and_store(file, source_id=source_id, backfill=backfill)
+        for done, (file, mark) in enumerate(marked):
+            try:
+                outcome = self._read_and_store(file, source_id=source_id, backfill=backfill)
+            except DBAPIError as exc:
+                if not storage_full(exc):
+                    raise
+                summary.stopped, summary.unread = _full(exc), len(marked) - done
+                break
             summary.add(outcome)
             if mark is not None and outcome.status is not Status.FAILED:
                 self._read_files[file] = mark
@@ -187,7 +210,7 @@ class Ingestor:
         target = entry.link or entry.title or "(feed item)"
         try:
             return await self._entry_draft(entry, feed_title)
-        except NoArticleText as exc:
+        except (NoArticleText, AddressRefused) as exc:  # a link to an internal address is not read
             return Outcome(target, Status.SKIPPED, title=entry.title or None, reason=str(exc))
         except IngestError as exc:
             return Outcome(target, Status.FAILED, title=entry.title or None, reason=str(exc))

@@ -29,4 +29,9 @@ def summary_lines(summary: Summary, *, verbose: bool = False) -> list[str]:
         lines += [f"  duplicate  {o.target}: {o.reason}" for o in summary.of(Status.DUPLICATE)]
     lines += [f"  skipped    {o.target}: {o.reason}" for o in summary.of(Status.SKIPPED)]
     lines += [f"  failed     {o.target}: {o.reason}" for o in summary.of(Status.FAILED)]
+    if summary.stopped is not None:
+        lines.append(
+            f"Stopped: {summary.stopped}; {summary.unread} input(s) not read. Every article stored is "
+            "whole; free some space and run the same command again to store the rest."
+        )
     return lines

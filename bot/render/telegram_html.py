@@ -5,7 +5,8 @@ Only <b>, <i>, <code>, <a href> and <blockquote> are produced, and all text is e
 raw strings in the reply. A reply is first flattened into visible text plus a style per character;
 messages are cut from that text and only then turned into HTML, so a cut can never fall inside a tag
 or an entity, and formatting that spans a cut is closed at the end of one message and re-opened at
-the start of the next."""
+the start of the next. Control characters (but tab and newline) are dropped: nothing to see, and a
+message of nothing else would be refused."""
 
 from __future__ import annotations
 
@@ -108,7 +109,7 @@ def _flatten(reply: Reply) -> _Flat:
             separators += 1
             continue
         runs = _runs(block)
-        if "".join(text for text, _ in runs).strip():
+        if _clean("".join(text for text, _ in runs)).strip():
             blocks.append((runs, _sticks(block), separators if blocks else 0))
             separators = 0
 
@@ -181,8 +182,13 @@ def _sticks(block: Block) -> bool:
     )
 
 
+# C0 and C1 control characters but tab and newline: nothing to see, and Telegram trims the C0 ones
+# from a message's ends, so a message of nothing else would be refused as empty.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _clean(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 # --- splitting -------------------------------------------------------------------------------------------

@@ -1,6 +1,11 @@
 """Building the python-telegram-bot Application: handlers, error handler, AIORateLimiter, the command
 menu, and a self-hosted Bot API root (`TELEGRAM_BASE_URL`). Handlers only translate: text and
-button presses go to `bot.commands.router`, Replies come back rendered by `bot.render.telegram_html`."""
+button presses go to `bot.commands.router`, Replies come back rendered by `bot.render.telegram_html`.
+
+Messages and button presses pass one per-user `FloodGuard`. In a group, for a message or button that
+would change the chat (`changes_chat`, `action_changes_chat`), the sender's role is asked of Telegram
+(getChatMember, cached per chat and user for `ROLE_CACHE_SECONDS`) and given to the router as
+`Chat.may_change`, which refuses members who are not the group's admins."""
 
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ from telegram import (
     LinkPreviewOptions,
     Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -34,7 +39,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands.router import ADMIN_COMMANDS, COMMANDS, Chat, handle_action, handle_text
+from bot.commands.router import (
+    ADMIN_COMMANDS,
+    COMMANDS,
+    Chat,
+    action_changes_chat,
+    changes_chat,
+    handle_action,
+    handle_text,
+)
 from bot.render.telegram_html import TelegramMessage, render_html
 from bot.replies import Reply
 from storage.db import Database
@@ -43,6 +56,11 @@ log = logging.getLogger(__name__)
 
 FLOOD_LIMIT = 20  # commands per user per minute before a polite "slow down"
 FLOOD_WINDOW = 60.0
+SLOW_DOWN = "Slow down: you are pressing buttons faster than I can answer. Please wait a minute."
+ROLE_CACHE_SECONDS = 300.0  # how long a group member's role (admin or not) is trusted without asking again
+_ROLES_KEPT = 10_000
+_GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
+_GROUP_ADMIN = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)  # "creator", "administrator"
 
 
 class FloodGuard:
@@ -69,11 +87,44 @@ class FloodGuard:
         return "warn"
 
 
-def _chat(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Chat:
+class GroupRoles:
+    """Whether a user administers a group, from getChatMember, remembered briefly per (chat, user):
+    a burst of commands asks Telegram once, and a demoted admin loses the right within minutes."""
+
+    def __init__(self, ttl: float = ROLE_CACHE_SECONDS) -> None:
+        self.ttl = ttl
+        self._known: dict[tuple[int, int], tuple[float, bool]] = {}
+
+    async def is_admin(self, bot: Bot, chat_id: int, user_id: int) -> bool:
+        now = time.monotonic()
+        known = self._known.get((chat_id, user_id))
+        if known is not None and known[0] > now:
+            return known[1]
+        try:
+            member = await bot.get_chat_member(chat_id, user_id)
+        except TelegramError as exc:  # not remembered: the next command asks again
+            log.warning("could not look up a member of chat %s: %s", chat_id, exc)
+            return False
+        admin = member.status in _GROUP_ADMIN
+        if len(self._known) >= _ROLES_KEPT:  # forget the expired ones now and then
+            self._known = {key: seen for key, seen in self._known.items() if seen[0] > now}
+        self._known[(chat_id, user_id)] = (now + self.ttl, admin)
+        return admin
+
+
+async def _chat(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, *, chat_type: str, user_id: int, changes: bool
+) -> Chat:
+    """The router's Chat. For a group message or button that changes the chat, whether the sender
+    is one of the group's admins (asked only then); private chats may always change their own."""
     defaults: Chat = context.bot_data["chat_defaults"]
+    may_change = True
+    if changes and chat_type in _GROUPS:
+        may_change = await context.bot_data["roles"].is_admin(context.bot, chat_id, user_id)
     return Chat(
         id=chat_id,
         admin=chat_id in context.bot_data["admins"],
+        may_change=may_change,
         default_time=defaults.default_time,
         default_zone=defaults.default_zone,
     )
@@ -97,7 +148,8 @@ def build_application(
         .build()
     )
     application.bot_data["db"] = db
-    application.bot_data["flood"] = FloodGuard()
+    application.bot_data["flood"] = FloodGuard()  # one guard for messages and button presses
+    application.bot_data["roles"] = GroupRoles()
     application.bot_data["admins"] = admins
     application.bot_data["chat_defaults"] = defaults or Chat(id=0)
     application.add_handler(
@@ -126,10 +178,10 @@ async def start_polling(application: Application, *, timeout: int = 10, poll_int
     await application.updater.start_polling(timeout=timeout, poll_interval=poll_interval)
 
 
-async def start_webhook(
-    application: Application, *, url: str, listen: str, port: int, secret: str | None = None
-) -> None:
-    """Start an initialized Application that Telegram calls at `url` (served on listen:port)."""
+async def start_webhook(application: Application, *, url: str, listen: str, port: int, secret: str) -> None:
+    """Start an initialized Application that Telegram calls at `url` (served on listen:port). Telegram
+    sends `secret` with every call (setWebhook's secret_token); python-telegram-bot answers 403 to a
+    request without it, so nobody else can post updates (a forged one from an admin chat, say)."""
     await _start(application)
     assert application.updater is not None
     await application.updater.start_webhook(
@@ -164,10 +216,16 @@ async def _on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     db: Database = context.bot_data["db"]
     username = context.bot.username
+    text = message.text
+    chat = await _chat(
+        context,
+        message.chat_id,
+        chat_type=message.chat.type,
+        user_id=update.effective_user.id,
+        changes=changes_chat(text, bot_username=username),
+    )
     reply = await asyncio.to_thread(
-        _session_reply,
-        db,
-        lambda s: handle_text(s, _chat(context, message.chat_id), message.text, bot_username=username),
+        _session_reply, db, lambda s: handle_text(s, chat, text, bot_username=username)
     )
     if reply is not None:
         await send_reply(context, message.chat_id, reply)
@@ -177,10 +235,20 @@ async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     query = update.callback_query
     if query is None or query.data is None:
         return
+    if context.bot_data["flood"].check(query.from_user.id) != "ok":
+        await query.answer(SLOW_DOWN)  # every press is answered (the button stops spinning); none acted on
+        return
     await query.answer()
     db: Database = context.bot_data["db"]
-    chat = _chat(context, query.message.chat.id if query.message else query.from_user.id)
-    reply = await asyncio.to_thread(_session_reply, db, lambda s: handle_action(s, chat, query.data))
+    action = query.data
+    chat = await _chat(
+        context,
+        query.message.chat.id if query.message else query.from_user.id,
+        chat_type=query.message.chat.type if query.message else ChatType.PRIVATE,
+        user_id=query.from_user.id,
+        changes=action_changes_chat(action),
+    )
+    reply = await asyncio.to_thread(_session_reply, db, lambda s: handle_action(s, chat, action))
     if reply is not None and query.message is not None:
         await send_reply(context, query.message.chat.id, reply)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.cli import main
 from storage.db import Database
 from storage.models import Article
-from tests.support.webserver import LocalWebServer
+from tests.support.webserver import LOOPBACK_SETTING, LocalWebServer
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "letsnewz-ase-us-investment.txt"
 GOOD_PAGE = (
@@ -29,6 +29,7 @@ GOOD_PAGE = (
 @pytest.fixture
 def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.setenv("FETCH_ALLOW_INTERNAL", LOOPBACK_SETTING)
     monkeypatch.setenv("HTTP_TIMEOUT_SECONDS", "1")
     monkeypatch.setenv("MAX_DOWNLOAD_BYTES", "1000000")
     return db

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from bot.scheduler import build_scheduler
 from storage.db import Database
 from tests.conftest import POSTGRES_URL, _fresh_postgres
 from tests.support.process import BotProcess, clean_env
+from tests.support.webserver import LOOPBACK
 
 ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE = "postgresql+psycopg://digest:s3cret-pw@127.0.0.1:1/digestbot"
@@ -70,7 +72,7 @@ def test_a_sqlite_path_not_even_root_may_write_ends_with_one_line(tmp_path: Path
 
 async def test_a_job_that_meets_a_database_gone_away_says_so_and_runs_again(caplog: pytest.LogCaptureFixture):
     db = Database(UNREACHABLE)
-    async with Fetcher(timeout=1, attempts=1) as fetcher:
+    async with Fetcher(timeout=1, attempts=1, allow_internal=LOOPBACK) as fetcher:
         scheduler = build_scheduler(Ingestor(db, fetcher, max_file_bytes=1000), print, lambda: 0)
         job = scheduler.get_job("fetch-due-sources")
         with caplog.at_level(logging.WARNING):
@@ -84,16 +86,16 @@ async def test_a_job_that_meets_a_database_gone_away_says_so_and_runs_again(capl
 
 
 class LateServer:
-    """A TCP port on 127.0.0.1 that refuses connections until `opens_after` seconds have passed, then
-    forwards each connection to `target` (a database server that was "not up yet")."""
+    """A TCP port on 127.0.0.1 that refuses connections until the test calls `open()`, then forwards
+    each connection to `target` (a database server that was "not up yet")."""
 
-    def __init__(self, target: tuple[str, int], opens_after: float) -> None:
+    def __init__(self, target: tuple[str, int]) -> None:
         probe = socket.socket()
         probe.bind(("127.0.0.1", 0))
         self.port = probe.getsockname()[1]
         probe.close()
         self.target = target
-        self.opens_after = opens_after
+        self._opened = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
@@ -101,12 +103,17 @@ class LateServer:
         self._thread.start()
         return self
 
+    def open(self) -> None:
+        self._opened.set()
+
     def stop(self) -> None:
         self._stop.set()
+        self._opened.set()
         self._thread.join(timeout=5)
 
     def _serve(self) -> None:
-        if self._stop.wait(self.opens_after):
+        self._opened.wait()
+        if self._stop.is_set():
             return
         with socket.create_server(("127.0.0.1", self.port)) as server:
             server.settimeout(0.2)
@@ -137,16 +144,21 @@ def test_run_waits_for_a_database_server_that_is_not_up_yet(tmp_path: Path):
     assert POSTGRES_URL
     _fresh_postgres(POSTGRES_URL)
     real = make_url(POSTGRES_URL)
-    late = LateServer((real.host or "127.0.0.1", real.port or 5432), opens_after=2.5).start()
+    late = LateServer((real.host or "127.0.0.1", real.port or 5432)).start()
     url = real.set(host="127.0.0.1", port=late.port).render_as_string(hide_password=False)
     bot = BotProcess(
         tmp_path, clean_env(PYTHONPATH=str(ROOT), DATABASE_URL=url, SEEDS_DIR=str(tmp_path / "none"))
     )
     try:
         bot.start()
+        deadline = time.monotonic() + 60
+        while "trying again in 1 s" not in bot.output():  # the server is not up: the bot waits for it
+            bot.check_alive()
+            assert time.monotonic() < deadline, bot.output()
+            time.sleep(0.05)
+        assert "Connection refused" in bot.output()
+        late.open()
         bot.wait_until_running(timeout=60)
-        output = bot.output()
-        assert "trying again in 1 s" in output and "Connection refused" in output
         assert bot.stop() == 0
     finally:
         bot.ensure_dead()

@@ -25,6 +25,7 @@ from storage.db import Database
 from storage.models import Article, Source, SourceKind, utcnow
 from storage.sources import add_source
 from tests.support.pgcluster import ThrowawayCluster, find_binaries
+from tests.support.webserver import LOOPBACK
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
@@ -78,7 +79,7 @@ async def test_jobs_ride_out_a_database_server_that_goes_away_and_comes_back(
     sync_companies(db, extractor)
 
     caplog.set_level(logging.INFO)
-    async with Fetcher(timeout=1, attempts=1) as fetcher:
+    async with Fetcher(timeout=1, attempts=1, allow_internal=LOOPBACK) as fetcher:
         ingestor = Ingestor(db, fetcher, max_file_bytes=1_000_000)
         scheduler = build_scheduler(ingestor, lambda _summary: None, lambda: extract_pending(db, extractor))
         scheduler.start()

@@ -16,14 +16,14 @@ from storage.articles import count_articles
 from storage.db import Database
 from storage.models import Article, Source, SourceKind, SourceState
 from storage.sources import add_source
-from tests.support.webserver import LocalWebServer
+from tests.support.webserver import LOOPBACK, LOOPBACK_SETTING, LocalWebServer
 from tests.support.wikinews import article_page, load_corpus, rss_feed
 
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 
 
 def fetcher() -> Fetcher:
-    return Fetcher(timeout=2.0, max_bytes=1_000_000, attempts=1)
+    return Fetcher(timeout=2.0, max_bytes=1_000_000, attempts=1, allow_internal=LOOPBACK)
 
 
 def serve_fixture(web: LocalWebServer, name: str, content_type: str = "application/xml") -> str:
@@ -57,6 +57,7 @@ def test_wikinews_corpus_served_as_a_feed_is_stored_once(
         "/wikinews.xml", rss_feed(corpus, web.url("/news/{slug}")), content_type="application/rss+xml"
     )
     monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.setenv("FETCH_ALLOW_INTERNAL", LOOPBACK_SETTING)
 
     assert main(["ingest", feed_url]) == 0
     first = capsys.readouterr().out

@@ -14,6 +14,7 @@ from bot.ingest.pipeline import Ingestor
 from storage.db import Database
 from storage.models import Article, SourceKind
 from storage.sources import add_source
+from tests.support.webserver import LOOPBACK
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -24,7 +25,7 @@ def articles(db: Database) -> dict[str, Article]:
 
 
 async def ingest(db: Database, *paths: Path):
-    async with Fetcher(timeout=1, attempts=1) as fetcher:
+    async with Fetcher(timeout=1, attempts=1, allow_internal=LOOPBACK) as fetcher:
         return await Ingestor(db, fetcher, max_file_bytes=1_000_000).ingest_targets([str(p) for p in paths])
 
 
@@ -85,7 +86,7 @@ async def test_a_folder_source_read_again_stores_only_what_is_new(db: Database, 
         source_id = add_source(
             session, kind=SourceKind.FOLDER, location=str(folder), name="inbox", interval_minutes=5
         ).id
-    async with Fetcher(timeout=1, attempts=1) as fetcher:
+    async with Fetcher(timeout=1, attempts=1, allow_internal=LOOPBACK) as fetcher:
         ingestor = Ingestor(db, fetcher, max_file_bytes=1_000_000)
         first = await ingestor.fetch_source(source_id)
         (folder / "later.txt").write_text(

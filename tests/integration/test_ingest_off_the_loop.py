@@ -15,7 +15,7 @@ from bot.ingest.pipeline import Ingestor
 from storage.db import Database
 from storage.models import SourceKind
 from storage.sources import add_source
-from tests.support.webserver import LocalWebServer
+from tests.support.webserver import LOOPBACK, LocalWebServer
 
 MAX_STALL = 1.0  # seconds the loop may go without turning: a command waits no longer
 BIG = 4_000_000  # characters of a large article file; several such take seconds to clean
@@ -29,7 +29,11 @@ def big_article(n: int) -> str:
 
 
 def ingestor(db: Database) -> Ingestor:
-    return Ingestor(db, Fetcher(timeout=5.0, max_bytes=50_000_000, attempts=1), max_file_bytes=50_000_000)
+    return Ingestor(
+        db,
+        Fetcher(timeout=5.0, max_bytes=50_000_000, attempts=1, allow_internal=LOOPBACK),
+        max_file_bytes=50_000_000,
+    )
 
 
 async def longest_stall(work: Awaitable[object]) -> tuple[float, object]:

@@ -22,7 +22,7 @@ from storage.db import Database
 from storage.facts import MAX_EXTRACTION_ATTEMPTS, extraction_failures, mark_all_for_extraction
 from storage.models import Article, Source, SourceKind
 from storage.sources import add_source
-from tests.support.webserver import LocalWebServer
+from tests.support.webserver import LOOPBACK_SETTING, LocalWebServer
 
 ITEM = """<item><title>{title}</title><link>{link}</link><pubDate>{date}</pubDate>
 <description>{text}</description><content:encoded><![CDATA[<p>{text}</p>]]></content:encoded></item>"""
@@ -53,6 +53,7 @@ def test_articles_dated_at_the_ends_of_the_calendar_get_their_facts(
     ]
     url = web.add("/feed.xml", rss(web, items), content_type="application/rss+xml")
     monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.setenv("FETCH_ALLOW_INTERNAL", LOOPBACK_SETTING)
     assert main(["ingest", url]) == 0
     with db.session() as session:
         articles = session.scalars(select(Article)).all()

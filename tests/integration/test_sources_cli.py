@@ -10,13 +10,14 @@ import pytest
 from bot.cli import main
 from storage.articles import count_articles
 from storage.db import Database
-from tests.support.webserver import LocalWebServer
+from tests.support.webserver import LOOPBACK_SETTING, LocalWebServer
 from tests.support.wikinews import article_page, load_corpus, rss_feed
 
 
 @pytest.fixture
 def cli_db(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.setenv("FETCH_ALLOW_INTERNAL", LOOPBACK_SETTING)
     monkeypatch.setenv("HTTP_TIMEOUT_SECONDS", "1")
     return db
 

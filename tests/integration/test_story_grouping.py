@@ -16,7 +16,7 @@ from bot.ingest.pipeline import STORY_WINDOW, Ingestor
 from storage.db import Database
 from storage.models import Article, SourceKind, utcnow
 from storage.sources import add_source
-from tests.support.webserver import LocalWebServer
+from tests.support.webserver import LOOPBACK, LocalWebServer
 from tests.support.wikinews import WikinewsArticle, article_page, load_corpus, rss_feed
 
 ESCAPE_ROOM = "Escape room fire kills five teen girls in Koszalin, Poland"
@@ -88,7 +88,7 @@ async def test_a_story_republished_by_other_outlets_is_filed_under_its_first_art
         register_feed(db, serve_feed(web, "outlet-b", [rewritten])),
         register_feed(db, serve_feed(web, "outlet-c", [shortened])),
     ]
-    async with Fetcher(timeout=2.0, max_bytes=1_000_000, attempts=1) as fetcher:
+    async with Fetcher(timeout=2.0, max_bytes=1_000_000, attempts=1, allow_internal=LOOPBACK) as fetcher:
         ingestor = Ingestor(db, fetcher, max_file_bytes=1_000_000)
         summaries = [await ingestor.fetch_source(source_id) for source_id in sources]
 
@@ -117,7 +117,7 @@ async def test_a_copy_that_comes_after_the_story_window_starts_a_story_of_its_ow
     write_markdown(tmp_path / "outlet-b", rewritten_copy(original))
     write_markdown(tmp_path / "outlet-c", shortened_copy(original))
     later = utcnow() + STORY_WINDOW + timedelta(hours=1)
-    async with Fetcher(timeout=1, attempts=1) as fetcher:
+    async with Fetcher(timeout=1, attempts=1, allow_internal=LOOPBACK) as fetcher:
         now = Ingestor(db, fetcher, max_file_bytes=1_000_000)
         days_later = Ingestor(db, fetcher, max_file_bytes=1_000_000, clock=lambda: later)
         now.ingest_path(tmp_path / "wire")

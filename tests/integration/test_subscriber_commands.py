@@ -20,7 +20,7 @@ from bot.replies import Reply
 from storage.db import Database
 from storage.models import Frequency, Subscriber
 from tests.support.botapi import parse_html
-from tests.support.webserver import LocalWebServer
+from tests.support.webserver import LOOPBACK_SETTING, LocalWebServer
 from tests.support.wikinews import load_corpus, rss_feed
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "letsnewz-ase-us-investment.txt"
@@ -32,6 +32,7 @@ RSS = "application/rss+xml"
 @pytest.fixture
 def store(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.setenv("FETCH_ALLOW_INTERNAL", LOOPBACK_SETTING)  # /addsource of the local web server
     assert main(["ingest", str(SEED)]) == 0
     return db
 
@@ -264,7 +265,8 @@ def test_admin_commands_are_for_admins_only(store: Database, web: LocalWebServer
     assert "Added source #1" in say(store, f"/addsource {feed}", ADMIN)
     assert "already a source" in say(store, f"/addsource {feed}", ADMIN)
     assert "Give the address" in say(store, "/addsource ftp://nope", ADMIN)
-    assert "/feed.xml" in say(store, "/sources")
+    assert "/feed.xml" in say(store, "/sources", ADMIN)
+    assert "/feed.xml" not in say(store, "/sources")  # members see the host only
     assert "Removed source #1" in say(store, "/removesource 1", ADMIN)
     assert "There is no source #1" in say(store, "/removesource 1", ADMIN)
     assert "/stats" in say(store, "/help", ADMIN) and "/stats" not in say(store, "/help")
@@ -311,4 +313,4 @@ def test_addsource_checks_the_address_as_sources_add_does(store: Database, web: 
     assert "the feed has no items" in say(store, f"/addsource {empty}", ADMIN)
     assert "No sources yet" in say(store, "/sources")
     assert "Added source #" in say(store, f"/addsource {feed}", ADMIN)
-    assert "/feed.xml" in say(store, "/sources") and "/about" not in say(store, "/sources")
+    assert "/feed.xml" in say(store, "/sources", ADMIN) and "/about" not in say(store, "/sources", ADMIN)

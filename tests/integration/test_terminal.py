@@ -22,7 +22,7 @@ from bot.console import PROMPT
 from tests.support.process import clean_env
 from tests.support.pty_session import PtySession
 from tests.support.stores import terminal_digest_due
-from tests.support.webserver import LocalWebServer
+from tests.support.webserver import LOOPBACK_SETTING, LocalWebServer
 from tests.support.wikinews import WikinewsArticle, article_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +36,7 @@ LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (INFO|WARNING|ERROR)
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path}/store.sqlite3"
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("FETCH_ALLOW_INTERNAL", LOOPBACK_SETTING)  # `sources add` of the local web server
     return url
 
 

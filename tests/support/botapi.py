@@ -67,6 +67,18 @@ JSON_PARAMETERS = frozenset(
 )
 # Methods that produce or change a message: the ones flood control and blocked users refuse.
 MESSAGE_METHODS = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
+_MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted", "left", "kicked"})
+_ADMIN_RIGHTS = (  # ChatMemberAdministrator's required fields besides status, user and the two flags
+    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
+    "can_edit_stories", "can_delete_stories",
+)  # fmt: skip
+_RESTRICTED_RIGHTS = (  # ChatMemberRestricted's required fields
+    "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos", "can_send_videos",
+    "can_send_video_notes", "can_send_voice_notes", "can_send_polls", "can_send_other_messages",
+    "can_add_web_page_previews", "can_change_info", "can_invite_users", "can_pin_messages",
+    "can_manage_topics",
+)  # fmt: skip
 CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -534,7 +546,10 @@ class FakeTelegram:
         *,
         bot_username: str = BOT_USERNAME,
         strict_html: bool = True,
+        port: int = 0,
     ) -> None:
+        """`port` 0 takes a free one; a given port lets a test start the server where a bot already
+        expects it (a Bot API server that comes up late, or comes back)."""
         self.token = token
         self.strict_html = strict_html
         bot_id = token.split(":", 1)[0]
@@ -571,6 +586,7 @@ class FakeTelegram:
         self._chats: dict[int, dict[str, Any]] = {}
         self._usernames: dict[str, int] = {}
         self._blocked: set[int] = set()
+        self._roles: dict[tuple[int, int], str] = {}  # (group, user) -> getChatMember status
         self._faults: list[_Fault] = []
         self._limits: tuple[float, float] | None = None
         self._window_chat: dict[int | str, deque[float]] = {}
@@ -596,6 +612,7 @@ class FakeTelegram:
                 "answerCallbackQuery": self._answer_callback_query,
                 "sendChatAction": self._send_chat_action,
                 "getChat": self._get_chat,
+                "getChatMember": self._get_chat_member,
             }.items()
         }
         server = self
@@ -616,7 +633,7 @@ class FakeTelegram:
             def do_POST(self) -> None:
                 server._serve(self)
 
-        self._httpd = _HTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _HTTPServer(("127.0.0.1", port), Handler)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -840,6 +857,14 @@ class FakeTelegram:
                     }
                 }
             )
+
+    def group_role(self, chat_id: int, user_id: int, status: str) -> None:
+        """Who a user is in a group, as getChatMember tells it: "creator", "administrator", "member"
+        (everyone not set), "restricted", "left" or "kicked"."""
+        if status not in _MEMBER_STATUSES:
+            raise ValueError(f"not a chat member status: {status!r}")
+        with self._lock:
+            self._roles[(chat_id, user_id)] = status
 
     def channel_posts(self, text: str, chat_id: int = -1001234567890, title: str = "News Channel") -> int:
         """A post appears in a channel the bot administers; returns the update_id."""
@@ -1456,6 +1481,28 @@ class FakeTelegram:
         if params.get("action") not in CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
         return True
+
+    def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._chat_id(params)
+        assert chat_id is not None
+        user_id = _as_int(params.get("user_id"), "user_id")
+        user = {"id": user_id, "is_bot": False, "first_name": "Ada"}
+        if chat_id > 0:  # a private chat: its only other member is the user
+            if chat_id != user_id:
+                raise bad_request("PARTICIPANT_ID_INVALID")
+            return {"status": "member", "user": user}
+        status = self._roles.get((chat_id, user_id), "member")
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member.update(dict.fromkeys(_ADMIN_RIGHTS, False), can_be_edited=False, is_anonymous=False)
+            member.update(can_manage_chat=True, can_delete_messages=True, can_invite_users=True)
+        elif status == "restricted":
+            member.update(dict.fromkeys(_RESTRICTED_RIGHTS, False), is_member=True, until_date=0)
+        elif status == "kicked":
+            member["until_date"] = 0
+        return member
 
     def _get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._chat_id(params)

@@ -10,15 +10,19 @@ import sys
 import time
 from pathlib import Path
 
+from tests.support.webserver import LOOPBACK_SETTING
+
 RUNNING = "digestbot is running"
 START_TIMEOUT = 60.0  # one start of `digestbot run` (it loads the spaCy model)
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment without any digestbot setting, plus `extra`."""
+    """This process's environment without any digestbot setting, plus `extra`; the local test
+    servers (on loopback) may be fetched unless `extra` sets FETCH_ALLOW_INTERNAL otherwise."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "SEEDS_DIR"))
     }
+    env["FETCH_ALLOW_INTERNAL"] = LOOPBACK_SETTING
     env.update(extra)
     return env
 

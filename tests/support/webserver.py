@@ -8,12 +8,22 @@ test can check what the client sent.
 from __future__ import annotations
 
 import contextlib
+import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 HANG_LIMIT_SECONDS = 30  # a "silent" route never answers, but never holds a thread past this
+# The allowlist (Fetcher(allow_internal=...), FETCH_ALLOW_INTERNAL) a test needs to fetch from this server:
+# the bot refuses internal addresses by default.
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+LOOPBACK_SETTING = ",".join(LOOPBACK)
 
 
 @dataclass
@@ -38,7 +48,8 @@ class Request:
 
 
 class LocalWebServer:
-    def __init__(self) -> None:
+    def __init__(self, *, tls: tuple[Path, Path] | None = None) -> None:
+        """`tls`: a certificate and its key file, to serve https instead of http."""
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
         self._stopping = threading.Event()
@@ -58,6 +69,12 @@ class LocalWebServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+            self.scheme = "https"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
@@ -65,7 +82,7 @@ class LocalWebServer:
         return self._httpd.server_address[1]
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def add(self, path: str, body: bytes | str = b"", **kwargs: object) -> str:
         data = body.encode("utf-8") if isinstance(body, str) else body
@@ -147,3 +164,25 @@ class LocalWebServer:
             handler.wfile.write(body)
         if declare_length is not None:
             handler.close_connection = True
+
+
+def resolving(monkeypatch: pytest.MonkeyPatch, name: str, *answers: str | list[str]) -> list[int]:
+    """The system resolver answering `name` (no DNS, no internet): with `answers` in turn when each
+    is a list of addresses (the last one again after that), else with all of `answers` at once.
+    Returns the list of threads it was asked in, one entry per lookup."""
+    real = socket.getaddrinfo
+    rounds = [a for a in answers if isinstance(a, list)] or [[a for a in answers if isinstance(a, str)]]
+    asked: list[int] = []
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host != name:
+            return real(host, port, *args, **kwargs)
+        asked.append(threading.get_ident())
+        addresses = rounds[min(len(asked), len(rounds)) - 1]
+        return [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+            for a in addresses
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked

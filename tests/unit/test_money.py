@@ -296,3 +296,36 @@ def test_parse_money_takes_the_first_of_several_amounts():
     money = parse_money("NT$12 billion, €1.2bn")
     assert money is not None
     assert (money.text, money.currency) == ("NT$12 billion", "TWD")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$" + "9" * 400,  # a float cannot hold it: inf
+        "$" + "9" * 310 + " trillion",
+        "$11111111111111111111 trillion",  # 1.1e31: no amount in the news is that large
+        "$2,000 trillion",  # 2e15 USD: twice the bound
+        "KRW 100,000,000 trillion",  # 1e20 won is about 7e16 USD
+    ],
+)
+def test_a_value_that_is_not_finite_or_is_absurd_is_not_an_amount(text):
+    assert find_money(text) == []
+    assert parse_money(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("$1,000 trillion", 1e15, "USD"),  # the bound itself, 10^15 USD: about ten times world GDP
+        ("$300 trillion", 3e14, "USD"),
+        ("KRW 3,000 trillion", 3e15, "KRW"),  # about USD 2 trillion: large, but news
+        ("IDR 50,000 trillion", 5e16, "IDR"),  # about USD 3 trillion
+    ],
+)
+def test_large_amounts_up_to_the_bound_are_still_amounts(text, value, currency):
+    money = _only(text)
+    assert (money.value, money.currency) == (value, currency)
+
+
+def test_an_absurd_end_of_a_range_is_dropped_and_the_other_kept():
+    assert [money.text for money in find_money("$5 billion to $9999999999999999 trillion")] == ["$5 billion"]

@@ -1,0 +1,202 @@
+"""The bot token appears nowhere in what `digestbot run` writes (stdout and stderr: it keeps no other
+log), neither whole nor its secret part after the colon, whatever goes wrong: a token the server
+rejects (401), the Bot API server going away while the bot runs and coming back, a handler whose
+reply fails, a scheduled job whose sends fail. Every run logs at DEBUG, where python-telegram-bot says
+the most. The real `python -m bot run` against the local Bot API server."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import update
+
+from bot.commands.context import Chat
+from bot.commands.router import handle_text
+from storage.db import Database
+from storage.models import Article, Follow, Subscriber, utcnow
+from tests.support.botapi import DEFAULT_TOKEN, FakeTelegram
+from tests.support.process import BotProcess, clean_env
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
+USER = 1001
+TOKEN_SECRET = DEFAULT_TOKEN.split(":", 1)[1]
+
+
+def env_for(tmp_path: Path, base_url: str, **extra: str) -> dict[str, str]:
+    return clean_env(
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+        TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
+        TELEGRAM_BASE_URL=base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path}/store.sqlite3",
+        SEEDS_DIR=str(tmp_path / "none"),
+        LOG_LEVEL="DEBUG",
+        **extra,
+    )
+
+
+def assert_no_token(output: str) -> None:
+    assert DEFAULT_TOKEN not in output
+    assert TOKEN_SECRET not in output
+
+
+def wait_for(bot: BotProcess, what: str, condition: Callable[[], object], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        bot.check_alive()
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {what} after {timeout}s:\n{bot.output()[-4000:]}")
+        time.sleep(0.05)
+
+
+def connected(bot: BotProcess) -> Callable[[], bool]:
+    return lambda: "Connected to Telegram as @" in bot.output()
+
+
+def test_a_rejected_token_is_not_printed(tmp_path: Path):
+    with FakeTelegram(token="654321:another-bots-token-value") as server:  # ours gets 401
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env_for(tmp_path, server.base_url),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 2
+    assert "rejected the token (401 Unauthorized)" in result.stderr
+    assert_no_token(result.stdout + result.stderr)
+
+
+class Relay:
+    """A TCP relay on its own port in front of the Bot API server, the bot's way there. `cut` closes
+    the port and every connection through it, as a server that went away does (FakeTelegram.stop
+    would keep answering on connections already open); `restore` opens the port again."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self._open: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self.restore()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def restore(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        with self._lock:
+            for sock in [self._listener, *self._open]:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._open.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+                upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            except OSError:
+                return  # cut
+            with self._lock:
+                self._open += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+            sink.shutdown(socket.SHUT_WR)
+
+
+def test_a_network_error_while_running_is_not_printed_with_the_token(tmp_path: Path):
+    with FakeTelegram() as server:
+        relay = Relay(server.port)
+        bot = BotProcess(tmp_path, env_for(tmp_path, relay.base_url))
+        try:
+            bot.start()
+            wait_for(bot, "connection", connected(bot))
+            server.wait_for_calls("getUpdates")
+            relay.cut()  # the Bot API server goes away in the middle of a long poll
+            wait_for(bot, "a network error logged", lambda: "NetworkError" in bot.output())
+            relay.restore()  # and comes back
+            server.user_sends("/start", user_id=USER)
+            server.wait_for_messages(1, 60.0, USER, method="sendMessage")
+            assert bot.stop() == 0
+        finally:
+            bot.ensure_dead()
+            relay.cut()
+    assert_no_token(bot.output())
+
+
+def test_a_crash_in_a_handler_is_not_printed_with_the_token(tmp_path: Path):
+    with FakeTelegram() as server:
+        bot = BotProcess(tmp_path, env_for(tmp_path, server.base_url))
+        try:
+            bot.start()
+            wait_for(bot, "connection", connected(bot))
+            server.fail_next("sendMessage", "500")  # the reply to /start: the handler raises
+            server.user_sends("/start", user_id=USER)
+            (apology,) = server.wait_for_messages(1, 30.0, USER, method="sendMessage")
+            assert "Something went wrong" in apology.text
+            wait_for(bot, "the handler's traceback", lambda: "Traceback" in bot.output())
+            assert bot.stop() == 0
+        finally:
+            bot.ensure_dead()
+    assert "while handling an update" in bot.output()
+    assert_no_token(bot.output())
+
+
+def digest_due(url: str, chat_id: int) -> None:
+    """The chat follows ASE and its daily digest fell due five minutes ago, after the stored articles
+    became news: the dispatch at start-up sends it (as tests/support/stores.py does for the terminal)."""
+    db = Database(url)
+    with db.session() as session:
+        handle_text(session, Chat(id=chat_id), "/subscribe 08:00 UTC")
+        handle_text(session, Chat(id=chat_id), "/follow ASE")
+        a_while_ago = utcnow() - timedelta(minutes=5)
+        session.execute(update(Subscriber).values(next_digest_at=a_while_ago))
+        session.execute(update(Follow).values(created_at=a_while_ago - timedelta(minutes=1)))
+        session.execute(update(Article).values(ready_at=a_while_ago))
+    db.dispose()
+
+
+def test_a_failing_scheduled_job_is_not_printed_with_the_token(tmp_path: Path):
+    """The dispatch job's sends all fail (500, retried with back-off, then left for the next round):
+    the nearest real failure of a job that can be caused from outside the process."""
+    env = env_for(tmp_path, "http://127.0.0.1:1")
+    ingest = subprocess.run(
+        [sys.executable, "-m", "bot", "ingest", str(SEED)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert ingest.returncode == 0, ingest.stderr
+    digest_due(env["DATABASE_URL"], USER)
+    with FakeTelegram() as server:
+        server.fail_next("sendMessage", "500", count=100, chat_id=USER)
+        bot = BotProcess(tmp_path, {**env, "TELEGRAM_BASE_URL": server.base_url})
+        try:
+            bot.start()
+            wait_for(bot, "the failed delivery", lambda: "to chat 1001 failed" in bot.output())
+            assert server.sent == [] and len(server.calls_to("sendMessage")) >= 2
+            assert bot.stop() == 0
+        finally:
+            bot.ensure_dead()
+    assert_no_token(bot.output())
