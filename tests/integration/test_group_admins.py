@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.cli import main
-from bot.telegram.app import build_application, start_polling, stop_polling
 from storage.db import Database
 from storage.models import Subscriber
 from tests.support.botapi import FakeTelegram
+from tests.support.polling import polling_bot
 
-SEED = Path(__file__).resolve().parents[2] / "seeds" / "letsnewz-ase-us-investment.txt"
 GROUP = -4001
 SUPERGROUP = -1001000000077
 ADMIN, MEMBER, OWNER = 7, 5, 9
@@ -27,19 +24,12 @@ REFUSED = "In this group only its admins can change"
 
 @pytest.fixture
 async def telegram(db: Database, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeTelegram]:
-    monkeypatch.setenv("DATABASE_URL", db.url)
-    assert await asyncio.to_thread(main, ["ingest", str(SEED)]) == 0
-    server = FakeTelegram().start()
-    server.group_role(GROUP, ADMIN, "administrator")
-    server.group_role(SUPERGROUP, OWNER, "creator")
-    application = build_application(server.token, server.base_url, db)
-    async with application:
-        await start_polling(application, timeout=1)
-        try:
-            yield server
-        finally:
-            await stop_polling(application)
-            server.stop()
+    def roles(s: FakeTelegram) -> None:
+        s.group_role(GROUP, ADMIN, "administrator")
+        s.group_role(SUPERGROUP, OWNER, "creator")
+
+    async with polling_bot(db, monkeypatch, roles) as server:
+        yield server
 
 
 async def ask(server: FakeTelegram, text: str, user: int, chat: int = GROUP) -> str:

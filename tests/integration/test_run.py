@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from storage import migrate
-from tests.support.stores import terminal_digest_due
+from tests.support.stores import digest_due
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,7 +99,7 @@ def test_run_in_the_terminal_prints_the_digest_that_falls_due(tmp_path: Path):
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert ingest.returncode == 0, ingest.stderr
-    terminal_digest_due(url)
+    digest_due(url)
 
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],

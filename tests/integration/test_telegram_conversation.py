@@ -5,33 +5,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.commands.router import COMMANDS
-from bot.telegram.app import build_application, start_polling, stop_polling
 from storage.db import Database
 from tests.support.botapi import FakeTelegram
+from tests.support.polling import polling_bot
 
-SEED = Path(__file__).resolve().parents[2] / "seeds" / "letsnewz-ase-us-investment.txt"
 CHAT = 4242
 
 
 @pytest.fixture
 async def telegram(db: Database, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeTelegram]:
-    monkeypatch.setenv("DATABASE_URL", db.url)
-    assert await asyncio.to_thread(main, ["ingest", str(SEED)]) == 0
-    server = FakeTelegram().start()
-    application = build_application(server.token, server.base_url, db)
-    async with application:
-        await start_polling(application, timeout=1)
-        try:
-            yield server
-        finally:
-            await stop_polling(application)
-            server.stop()
+    async with polling_bot(db, monkeypatch) as server:
+        yield server
 
 
 async def ask(server: FakeTelegram, text: str, expect: int = 1) -> list[str]:

@@ -21,7 +21,7 @@ from bot.cli import main
 from bot.console import PROMPT
 from tests.support.process import clean_env
 from tests.support.pty_session import PtySession
-from tests.support.stores import terminal_digest_due
+from tests.support.stores import digest_due
 from tests.support.webserver import LOOPBACK_SETTING, LocalWebServer
 from tests.support.wikinews import WikinewsArticle, article_page
 
@@ -141,7 +141,7 @@ def test_a_digest_that_falls_due_comes_above_the_prompt(
     tmp_path: Path, store: str, running: list[PtySession]
 ):
     assert main(["ingest", str(SEED)]) == 0
-    terminal_digest_due(store)
+    digest_due(store)
 
     session = start_run(tmp_path, store, tmp_path / "no-seeds")
     running.append(session)

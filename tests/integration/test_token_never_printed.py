@@ -13,17 +13,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import update
-
-from bot.commands.context import Chat
-from bot.commands.router import handle_text
-from storage.db import Database
-from storage.models import Article, Follow, Subscriber, utcnow
 from tests.support.botapi import DEFAULT_TOKEN, FakeTelegram
 from tests.support.process import BotProcess, clean_env
+from tests.support.stores import digest_due
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
@@ -163,20 +157,6 @@ def test_a_crash_in_a_handler_is_not_printed_with_the_token(tmp_path: Path):
             bot.ensure_dead()
     assert "while handling an update" in bot.output()
     assert_no_token(bot.output())
-
-
-def digest_due(url: str, chat_id: int) -> None:
-    """The chat follows ASE and its daily digest fell due five minutes ago, after the stored articles
-    became news: the dispatch at start-up sends it (as tests/support/stores.py does for the terminal)."""
-    db = Database(url)
-    with db.session() as session:
-        handle_text(session, Chat(id=chat_id), "/subscribe 08:00 UTC")
-        handle_text(session, Chat(id=chat_id), "/follow ASE")
-        a_while_ago = utcnow() - timedelta(minutes=5)
-        session.execute(update(Subscriber).values(next_digest_at=a_while_ago))
-        session.execute(update(Follow).values(created_at=a_while_ago - timedelta(minutes=1)))
-        session.execute(update(Article).values(ready_at=a_while_ago))
-    db.dispose()
 
 
 def test_a_failing_scheduled_job_is_not_printed_with_the_token(tmp_path: Path):

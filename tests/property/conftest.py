@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 from bot.cli import main
 from storage import migrate
 from storage.db import Database
-from tests.support.stores import terminal_digest_due
+from tests.support.stores import digest_due
 
 _COMMON = {
     "deadline": None,  # a shared two-core machine: timing is asserted where the issue asks, not here
@@ -48,6 +48,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
         patch.setenv("DATABASE_URL", url)
         patch.delenv("SEEDS_DIR", raising=False)
         assert main(["ingest", *map(str, STORED)]) == 0
-    terminal_digest_due(url)
+    digest_due(url)
     yield database
     database.dispose()

@@ -13,13 +13,13 @@ from storage.db import Database
 from storage.models import Article, Follow, Subscriber, utcnow
 
 
-def terminal_digest_due(url: str) -> None:
-    """The terminal chat follows ASE and its daily digest fell due five minutes ago, after the stored
-    articles became news and the follow began: the next dispatch sends it."""
+def digest_due(url: str, chat_id: int = CONSOLE_CHAT_ID) -> None:
+    """The chat (the terminal's by default) follows ASE and its daily digest fell due five minutes
+    ago, after the stored articles became news and the follow began: the next dispatch sends it."""
     db = Database(url)
     with db.session() as session:
-        handle_text(session, Chat(id=CONSOLE_CHAT_ID), "/subscribe 08:00 UTC")
-        handle_text(session, Chat(id=CONSOLE_CHAT_ID), "/follow ASE")
+        handle_text(session, Chat(id=chat_id), "/subscribe 08:00 UTC")
+        handle_text(session, Chat(id=chat_id), "/follow ASE")
         a_while_ago = utcnow() - timedelta(minutes=5)
         session.execute(update(Subscriber).values(next_digest_at=a_while_ago))
         session.execute(update(Follow).values(created_at=a_while_ago - timedelta(minutes=1)))
