@@ -4,8 +4,8 @@ characters as Telegram counts them, buttons with callback data of at most 64 byt
 the text lost across the cuts; the terminal shows the same reply. Long words, many buttons, 10,000-
 character paragraphs, formatting that spans a cut, emoji and joiners at the cut are all generated.
 
-Lone surrogates (Unicode category Cs) are left out of the alphabet: a str holding one cannot be
-encoded to send at all, and their handling is being settled elsewhere."""
+Lone surrogates (Unicode category Cs) are left out of the alphabet: a str holding one has no UTF-8
+form, so no reply can carry one; the router answers such input before any reply is built."""
 
 from __future__ import annotations
 
