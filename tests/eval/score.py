@@ -1,8 +1,15 @@
-"""Scores the extractor against the hand-written gold facts in tests/eval/gold/.
+"""Scores the extractor against hand-written gold facts, on three sets reported apart.
 
     python -m tests.eval.score            (or: make eval)
+    python -m tests.eval.score --verbose  (every miss on the own set and on Wikinews dev)
 
-Prints precision and recall per field over the whole set, and the misses with --verbose. Matching
+The sets: "own" (tests/eval/articles, the seed and 28 articles written for this project: the rules
+were developed against it, a regression check); "wikinews-dev" (real news by others, looked at
+and tuned on); "wikinews-heldout" (real news by others, never tuned on: its misses are not printed,
+only its figures, which are the honest ones). The Wikinews gold annotates some fields only (its
+"annotated" list); a field that is not annotated for an article is not scored there.
+
+Prints precision and recall per field over each set, and the misses with --verbose. Matching
 rules: companies by canonical name (case-insensitive); amounts by currency and value (within 0.5%),
 one to one; an amount's company must then be the gold one (null included); people by name (the
 surname alone matches a full name); a person's role matches when one role's words contain the
@@ -25,12 +32,42 @@ from bot.ingest.folder import read_article_file
 
 HERE = Path(__file__).resolve().parent
 ARTICLES, GOLD = HERE / "articles", HERE / "gold"
+ALL_FIELDS = frozenset({"companies", "people", "amounts", "facts", "places", "key_points"})
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    name: str
+    articles: Path
+    gold: Path
+    misses_shown: bool  # the held-out set's misses are never printed: nobody tunes on them
+
+    def article_paths(self) -> list[Path]:
+        return sorted(self.articles.glob("*.txt"))
+
+
+OWN = EvalSet("own", ARTICLES, GOLD, misses_shown=True)
+WIKINEWS_DEV = EvalSet("wikinews-dev", HERE / "wikinews/dev/articles", HERE / "wikinews/dev/gold", True)
+WIKINEWS_HELDOUT = EvalSet(
+    "wikinews-heldout", HERE / "wikinews/heldout/articles", HERE / "wikinews/heldout/gold", False
+)
+SETS = (OWN, WIKINEWS_DEV, WIKINEWS_HELDOUT)
+# The own set's targets (the test suite holds the extractor to them); the Wikinews sets are held to
+# the targets for news the rules were not written against.
 TARGETS = {
     "companies F1": 0.95,
     "amount value recall": 0.95,
     "amount attribution": 0.90,
     "person recall": 0.95,
     "person role and organization": 0.85,
+}
+UNSEEN_TARGETS = {
+    "companies F1": 0.93,
+    "companies precision": 0.92,
+    "amount attribution": 0.92,
+    "person organization": 0.92,
+    "person recall": 0.97,
+    "fact kind and company": 0.80,
 }
 _ROLE_SYNONYMS = {
     "ceo": "chief executive officer",
@@ -82,19 +119,25 @@ class Report:
     attribution: Ratio = field(default_factory=Ratio)
     people: Tally = field(default_factory=Tally)
     roles: Ratio = field(default_factory=Ratio)
+    organizations: Ratio = field(default_factory=Ratio)
     places: Tally = field(default_factory=Tally)
     facts: Tally = field(default_factory=Tally)
     fact_kind_company: Ratio = field(default_factory=Ratio)
     key_points: Tally = field(default_factory=Tally)
     misses: list[str] = field(default_factory=list)
 
+    articles: int = 0
+
     def figures(self) -> dict[str, float]:
         return {
             "companies F1": self.companies.f1,
+            "companies precision": self.companies.precision,
             "amount value recall": self.amounts.recall,
             "amount attribution": self.attribution.value,
             "person recall": self.people.recall,
             "person role and organization": self.roles.value,
+            "person organization": self.organizations.value,
+            "fact kind and company": self.fact_kind_company.value,
         }
 
 
@@ -127,6 +170,33 @@ def _same_person(gold: str, predicted: str) -> bool:
 
 
 def score_article(name: str, gold: dict[str, Any], got: dict[str, Any], report: Report) -> None:
+    """Adds one article to the report: only the fields its gold lists as annotated (all of them when
+    it has no such list)."""
+    annotated = frozenset(gold.get("annotated", ALL_FIELDS))
+    report.articles += 1
+    if "companies" in annotated:
+        _score_companies(name, gold, got, report)
+    if "amounts" in annotated:
+        _score_amounts(name, gold, got, report)
+    if "people" in annotated:
+        _score_people(name, gold, got, report)
+    if "places" in annotated:
+        gold_places = {_fold(p) for p in gold["places"]}
+        got_places = {_fold(p) for p in got["places"]}
+        report.places.gold += len(gold_places)
+        report.places.predicted += len(got_places)
+        report.places.true_positive += len(gold_places & got_places)
+    if "facts" in annotated:
+        _score_facts(name, gold, got, report)
+    if "key_points" in annotated:
+        gold_points = {_fold(k) for k in gold["key_points"]}
+        got_points = {_fold(k) for k in got["key_points"]}
+        report.key_points.gold += len(gold_points)
+        report.key_points.predicted += len(got_points)
+        report.key_points.true_positive += len(gold_points & got_points)
+
+
+def _score_companies(name: str, gold: dict[str, Any], got: dict[str, Any], report: Report) -> None:
     miss = report.misses.append
     gold_companies = {_fold(c["name"]): c for c in gold["companies"]}
     got_companies = {_fold(c["name"]): c for c in got["companies"]}
@@ -146,6 +216,9 @@ def score_article(name: str, gold: dict[str, Any], got: dict[str, Any], report: 
         if key not in gold_companies:
             miss(f"{name}: not a company (or not in gold): {company['name']}")
 
+
+def _score_amounts(name: str, gold: dict[str, Any], got: dict[str, Any], report: Report) -> None:
+    miss = report.misses.append
     unmatched = list(got["amounts"])
     report.amounts.gold += len(gold["amounts"])
     report.amounts.predicted += len(got["amounts"])
@@ -172,6 +245,9 @@ def score_article(name: str, gold: dict[str, Any], got: dict[str, Any], report: 
     for amount in unmatched:
         miss(f"{name}: not an amount (or not in gold): {amount['text']}")
 
+
+def _score_people(name: str, gold: dict[str, Any], got: dict[str, Any], report: Report) -> None:
+    miss = report.misses.append
     report.people.gold += len(gold["people"])
     report.people.predicted += len(got["people"])
     remaining = list(got["people"])
@@ -183,9 +259,10 @@ def score_article(name: str, gold: dict[str, Any], got: dict[str, Any], report: 
         remaining.remove(match)
         report.people.true_positive += 1
         report.roles.total += 1
-        if roles_match(person["role"], match["role"]) and _fold(person["organization"]) == _fold(
-            match["organization"]
-        ):
+        report.organizations.total += 1
+        same_organization = _fold(person["organization"]) == _fold(match["organization"])
+        report.organizations.right += same_organization
+        if roles_match(person["role"], match["role"]) and same_organization:
             report.roles.right += 1
         else:
             miss(
@@ -195,11 +272,9 @@ def score_article(name: str, gold: dict[str, Any], got: dict[str, Any], report: 
     for person in remaining:
         miss(f"{name}: not a person (or not in gold): {person['name']}")
 
-    gold_places, got_places = {_fold(p) for p in gold["places"]}, {_fold(p) for p in got["places"]}
-    report.places.gold += len(gold_places)
-    report.places.predicted += len(got_places)
-    report.places.true_positive += len(gold_places & got_places)
 
+def _score_facts(name: str, gold: dict[str, Any], got: dict[str, Any], report: Report) -> None:
+    miss = report.misses.append
     got_facts: dict[str, list[dict[str, Any]]] = {}
     for f in got["facts"]:
         got_facts.setdefault(_words(f["sentence"]), []).append(f)
@@ -223,20 +298,18 @@ def score_article(name: str, gold: dict[str, Any], got: dict[str, Any], report: 
                 f"{name}: fact is [{fact['kind']}] {fact['company']}, got {got_text}: {fact['sentence'][:60]}"
             )
 
-    gold_points, got_points = {_fold(k) for k in gold["key_points"]}, {_fold(k) for k in got["key_points"]}
-    report.key_points.gold += len(gold_points)
-    report.key_points.predicted += len(got_points)
-    report.key_points.true_positive += len(gold_points & got_points)
 
-
-def evaluate(extractor: Extractor | None = None) -> Report:
+def evaluate(extractor: Extractor | None = None, eval_set: EvalSet = OWN) -> Report:
+    """The extractor scored over one set: every article that has a gold file."""
     extractor = extractor or Extractor()
     report = Report()
-    paths = sorted(ARTICLES.glob("*.txt"))
     texts = []
-    for path in paths:
+    for path in eval_set.article_paths():
+        gold_path = eval_set.gold / f"{path.stem}.json"
+        if not gold_path.exists():
+            continue
         draft = read_article_file(path, max_bytes=1_000_000)
-        gold = json.loads((GOLD / f"{path.stem}.json").read_text(encoding="utf-8"))
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
         published = draft.published_at.date() if draft.published_at else None
         texts.append((path, gold, ArticleText(draft.title, draft.text, draft.source_name, published)))
     for (path, gold, _), facts in zip(texts, extractor.extract_many(t for _, _, t in texts), strict=True):
@@ -244,7 +317,7 @@ def evaluate(extractor: Extractor | None = None) -> Report:
     return report
 
 
-def format_report(report: Report, articles: int) -> str:
+def format_report(report: Report, eval_set: EvalSet = OWN) -> str:
     rows = [
         ("companies", report.companies),
         ("amounts (value)", report.amounts),
@@ -253,35 +326,57 @@ def format_report(report: Report, articles: int) -> str:
         ("facts (sentences with one)", report.facts),
         ("key points", report.key_points),
     ]
-    lines = [f"Extraction quality over {articles} articles (tests/eval)", ""]
-    lines.append(f"{'field':<30}{'precision':>10}{'recall':>10}{'F1':>8}")
+    lines = [
+        f"{eval_set.name}: extraction quality over {report.articles} articles ({eval_set.articles.parent})"
+    ]
+    lines.append(f"{'field':<30}{'precision':>10}{'recall':>10}{'F1':>8}{'gold':>7}")
     for label, tally in rows:
-        lines.append(f"{label:<30}{tally.precision:>10.3f}{tally.recall:>10.3f}{tally.f1:>8.3f}")
-    lines.append("")
+        if tally.gold or tally.predicted:
+            lines.append(
+                f"{label:<30}{tally.precision:>10.3f}{tally.recall:>10.3f}{tally.f1:>8.3f}{tally.gold:>7}"
+            )
     for label, ratio in (
         ("company salience right", report.salience),
         ("amount attribution right", report.attribution),
         ("person role and org right", report.roles),
+        ("person organization right", report.organizations),
         ("fact kind and company right", report.fact_kind_company),
     ):
-        lines.append(f"{label:<30}{ratio.value:>10.3f}   ({ratio.right}/{ratio.total})")
-    lines.append("")
-    for label, figure in report.figures().items():
-        target = TARGETS[label]
+        if ratio.total:
+            lines.append(f"{label:<30}{ratio.value:>10.3f}   ({ratio.right}/{ratio.total})")
+    targets = TARGETS if eval_set is OWN else UNSEEN_TARGETS
+    figures = report.figures()
+    for label, target in targets.items():
+        figure = figures[label]
         lines.append(f"target {label:<32} {figure:.3f} {'>=' if figure >= target else '<'} {target:.2f}")
     return "\n".join(lines)
 
 
+def meets_targets(report: Report) -> bool:
+    return all(report.figures()[k] >= t for k, t in TARGETS.items())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="list every miss (own set and Wikinews dev only)"
+    )
+    parser.add_argument("--set", choices=[s.name for s in SETS], action="append", help="score only these")
     args = parser.parse_args(argv)
-    report = evaluate()
-    print(format_report(report, len(list(ARTICLES.glob("*.txt")))))
-    if args.verbose:
-        print("\nMisses:")
-        print("\n".join(f"  {m}" for m in report.misses) or "  none")
-    return 0 if all(report.figures()[k] >= t for k, t in TARGETS.items()) else 1
+    extractor = Extractor()
+    own_ok = True
+    for eval_set in SETS:
+        if args.set and eval_set.name not in args.set:
+            continue
+        report = evaluate(extractor, eval_set)
+        print(format_report(report, eval_set), end="\n\n")
+        if eval_set is OWN:
+            own_ok = meets_targets(report)
+        if args.verbose and eval_set.misses_shown:
+            print(f"Misses ({eval_set.name}):")
+            print("\n".join(f"  {m}" for m in report.misses) or "  none", end="\n\n")
+    # The own set is the regression check; the Wikinews figures are reported, not enforced here.
+    return 0 if own_ok else 1
 
 
 if __name__ == "__main__":
