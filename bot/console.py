@@ -154,7 +154,13 @@ class Terminal:
                 stream.write(text + "\n")
                 stream.flush()
                 return
+            # One write when the text goes where the prompt is: a key typed meanwhile is echoed after
+            # the prompt, not between the text and it.
             typed = self._readline.get_line_buffer() if self._readline is not None else ""
+            if stream is screen:
+                screen.write(CLEAR_LINE + text + "\n" + prompt + typed)
+                screen.flush()
+                return
             screen.write(CLEAR_LINE)
             screen.flush()
             stream.write(text + "\n")

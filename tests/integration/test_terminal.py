@@ -62,7 +62,8 @@ def test_ctrl_c_stops_run_in_the_terminal_at_once(tmp_path: Path, store: str, ru
     cooked = termios.tcgetattr(session.fd)
     session.wait_for("Ctrl-C stops it")
     session.wait_for(PROMPT)
-    session.wait_for("extracted the facts")  # the scheduler is at work, and done for now
+    done = session.wait_for("extracted the facts")  # the scheduler is at work, and done for now
+    session.wait_for(PROMPT, start=done)  # the prompt drawn again below that line
     session.send("/hel")  # half a command typed: Ctrl-C stops it all the same
     session.wait_for(PROMPT + "/hel")
     pressed = time.monotonic()
