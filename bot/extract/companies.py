@@ -9,6 +9,16 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from bot.extract.company_evidence import (
+    COMPANY_NOUNS,
+    NAME_HEADS,
+    first_conjunct,
+    has_company_evidence,
+    named_like_a_company,
+    real_places,
+    shown_by_context,
+    used_as_a_platform,
+)
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.layout import Layout
 from bot.extract.normalize_money import find_money
@@ -105,12 +115,17 @@ def _is_junk(span: Span, surface: str, layout: Layout, not_companies: set[str]) 
         return True
     if not surface[0].isupper() and not surface[0].isdigit():  # "the company", "apple", "iPhones"
         return True
+    if len(words) == 1 and (words[0] in NAME_HEADS or words[0] in COMPANY_NOUNS):
+        return True  # "Group", "Holdings": a word of a name, not a name
     if re.fullmatch(r"[A-Z]{2,6}", surface) and not _described_as_company(span):
         return True  # an unknown acronym is far more often an agency or a group than a company
     if re.search(r"\d", surface) and "-" in surface:  # "COVID-19", "SARS-CoV-2"
         return True
-    if any(w in not_companies for w in words[:-1] + words[1:]) and len(words) > 1:
-        return True  # "Vermont Bernie Sanders": a place and a person run together
+    # "Vermont Bernie Sanders": a place and a person run together; but "Mahan Air" stays a company
+    # when the NER also took "Mahan" for a person.
+    person_inside = len(words) > 1 and any(w in not_companies for w in words[:-1] + words[1:])
+    if person_inside and not named_like_a_company(canonical_name(surface)):
+        return True
     # Title-case headline fragments ("Considers U.S. Investment") carry a verb; companies do not.
     if any(t.tag_ in ("VBZ", "VBD", "VBP", "MD") or t.pos_ == "VERB" for t in span if t.text[:1].isupper()):
         return True
@@ -142,17 +157,19 @@ def _followed_by_place(span: Span) -> bool:
     )
 
 
+_WELL_KNOWN_PLACES = frozenset(
+    {"United States", "United Kingdom", "China", "Taiwan", "Japan", "South Korea", "European Union"}
+)
+
+
 def _is_known_place(surface: str, layout: Layout) -> bool:
     normalized = normalize_place(surface)
-    return normalized in layout.places or normalized in {
-        "United States",
-        "United Kingdom",
-        "China",
-        "Taiwan",
-        "Japan",
-        "South Korea",
-        "European Union",
-    }
+    return normalized in layout.places or normalized in _WELL_KNOWN_PLACES
+
+
+def _is_real_place(surface: str) -> bool:
+    normalized = normalize_place(surface) or surface
+    return normalized in _WELL_KNOWN_PLACES or normalized.casefold() in real_places()
 
 
 def find_companies(
@@ -201,6 +218,16 @@ def find_companies(
         name = canonical_name(surface)
         key = _merge_key(name, records) or name
         _add(records, key, records[key].name if key in records else name, None, surface, span, layout)
+    for span in _named_otherwise(layout, records):
+        surface = _clean_surface(span)
+        name = canonical_name(surface)
+        key = _merge_key(name, records) or name
+        _add(records, key, records[key].name if key in records else name, None, surface, span, layout)
+    _drop_unshown(records, doc)
+    for key in [
+        k for k, r in records.items() if all(used_as_a_platform(doc[m.start : m.end]) for m in r.mentions)
+    ]:
+        del records[key]  # only ever where something was posted: "on Facebook", "a YouTube video"
     _find_more_mentions(layout, records)
     for key in [
         k
@@ -216,6 +243,48 @@ _NATURE_NOUNS = frozenset(
     """grower growers orchard orchards farmer farmers farm farms tree trees harvest harvests juice pie crop
     crops river basin rainforest forest jungle delta region peel blossom blossoms cider varieties""".split()
 )
+
+
+# Labels the NER gives company names it does not recognise as organisations.
+_OTHER_LABELS = frozenset({"PERSON", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LOC"})
+
+
+def _named_otherwise(layout: Layout, records: dict[str, CompanyRecord]) -> list[Span]:
+    """Companies the NER labelled a person, a place or a product, shown to be companies by the
+    words around them ("Shares of Velloria", "the Brisco chain")."""
+    doc = layout.doc
+    taken = {i for r in records.values() for m in r.mentions for i in range(m.start, m.end)}
+    found = []
+    for span in doc.ents:
+        if span.label_ not in _OTHER_LABELS or taken.intersection(range(span.start, span.end)):
+            continue
+        surface = _clean_surface(span)
+        words = surface.casefold().split()
+        if (
+            not surface[:1].isupper()
+            or layout.in_title(span.start)
+            or _is_real_place(surface)  # the model's own places may be companies here: not these
+            or surface.casefold() in PUBLICATIONS
+            or any(w in _NOT_COMPANY_WORDS for w in words)
+            or not shown_by_context(span, strict=span.label_ == "PERSON")
+        ):
+            continue
+        found.append(span)
+    return found
+
+
+def _drop_unshown(records: dict[str, CompanyRecord], doc: Doc) -> None:
+    """Drops the unknown organisations the text never shows to be companies (a party, a band, an
+    event). One listed beside a company ("Deutsche Bahn, Deutsche Telekom, Daimler") is one too."""
+    shown = {k for k, r in records.items() if r.gazetteer_id is not None or _shows_a_company(r, doc)}
+    heads = {first_conjunct(doc[m.end - 1]).i for k in shown for m in records[k].mentions}
+    for key in [k for k in records if k not in shown]:
+        if not any(first_conjunct(doc[m.end - 1]).i in heads for m in records[key].mentions):
+            del records[key]
+
+
+def _shows_a_company(record: CompanyRecord, doc: Doc) -> bool:
+    return any(has_company_evidence(doc[m.start : m.end], record.name) for m in record.mentions)
 
 
 def _is_common_word_use(span: Span) -> bool:
@@ -338,7 +407,8 @@ def _same_company(a: str, b: str) -> bool:
     if long.casefold().startswith(short.casefold() + " "):
         return True
     initials = "".join(w[0] for w in long_words if w[:1].isupper())
-    return len(short) >= 2 and short.isupper() and short == initials
+    letters = short.replace("&", "")  # "PG&E" for "Pacific Gas and Electric"
+    return len(letters) >= 2 and letters.isupper() and letters == initials
 
 
 def _merge_key(name: str, records: dict[str, CompanyRecord]) -> str | None:

