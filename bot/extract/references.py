@@ -14,45 +14,12 @@ from collections import defaultdict
 from spacy.tokens import Token
 
 from bot.extract.companies import CompanyRecord, Mention
+from bot.extract.company_evidence import COMPANY_NOUNS as BUSINESS_KINDS
 from bot.extract.layout import Layout
 
-COMPANY_NOUNS = {
-    "company",
-    "firm",
-    "chipmaker",
-    "chipmakers",
-    "maker",
-    "manufacturer",
-    "group",
-    "supplier",
-    "startup",
-    "start-up",
-    "business",
-    "giant",
-    "foundry",
-    "producer",
-    "vendor",
-    "board",
-    "corporation",
-    "conglomerate",
-    "contractor",
-    "assembler",
-    "designer",
-    "operator",
-    "carrier",
-    "retailer",
-    "automaker",
-    "carmaker",
-    "lender",
-    "packager",
-    "subsidiary",
-    "unit",
-    "parent",
-    "brand",
-    "developer",
-    "provider",
-    "partner",
-}
+# "the company", "the airline", "the chain": every noun for a kind of business, and the words that
+# stand for a company in its own story ("the board", "the group", "the parent").
+COMPANY_NOUNS = BUSINESS_KINDS | {"board", "group", "unit", "parent", "partner", "business", "designer"}
 PRONOUNS = {"it", "its", "itself"}
 _SUBJECT = {"nsubj", "nsubjpass"}
 _DEMONSTRATIVES = {"this", "that", "these", "those", "such"}

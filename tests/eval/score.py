@@ -12,7 +12,7 @@ only its figures, which are the honest ones). The Wikinews gold annotates some f
 Prints precision and recall per field over each set, and the misses with --verbose. Matching
 rules: companies by canonical name (case-insensitive); amounts by currency and value (within 0.5%),
 one to one; an amount's company must then be the gold one (null included); people by name (the
-surname alone matches a full name, and so does its beginning of two words or more); a person's role matches when one role's words contain the
+surname alone matches a full name, and so do its first or last two words or more); a person's role matches when one role's words contain the
 other's ("chief executive" ~ "chief executive officer", CEO spelled out); places by name; facts by
 sentence (a sentence may carry several), then kind and company.
 """
@@ -165,14 +165,14 @@ def roles_match(gold: str | None, predicted: str | None) -> bool:
 
 
 def _same_person(gold: str, predicted: str) -> bool:
-    """The same name, or the surname alone, or the one the other begins with ("Ricardo Rosselló" for
-    "Ricardo Rosselló Nevares")."""
+    """The same name, or the surname alone, or two words or more that the other begins or ends with
+    ("Ricardo Rosselló" for "Ricardo Rosselló Nevares", "Leszek Głódź" for "Sławoj Leszek Głódź")."""
     g, p = _fold(gold).split(), _fold(predicted).split()
     shorter, longer = sorted((g, p), key=len)
     return (
         g == p
         or (g[-1:] == p[-1:] and (len(g) == 1 or len(p) == 1))
-        or (len(shorter) >= 2 and longer[: len(shorter)] == shorter)
+        or (len(shorter) >= 2 and shorter in (longer[: len(shorter)], longer[-len(shorter) :]))
     )
 
 

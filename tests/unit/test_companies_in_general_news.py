@@ -122,3 +122,35 @@ def test_a_title_or_place_the_ner_ran_into_a_name_is_not_part_of_it(
     assert name in people, people
     if role is not None:
         assert people[name] == role
+
+
+def test_a_company_named_once_in_passing_is_not_salient(extractor: Extractor):
+    found = facts(
+        extractor,
+        "Police said the driver of the bus had worked for Kestrel Logistics Ltd. for a year.",
+        "The road was closed for six hours while investigators examined the scene.",
+    )
+    assert [(c.name, c.salient) for c in found.companies] == [("Kestrel Logistics", False)]
+
+
+def test_a_company_the_lead_is_about_is_salient(extractor: Extractor):
+    found = facts(
+        extractor,
+        "Kestrel Logistics Ltd. opened a depot in Leeds on Monday.",
+        "The depot employs 300 people.",
+    )
+    assert [(c.name, c.salient) for c in found.companies] == [("Kestrel Logistics", True)]
+
+
+def test_companies_coordinated_as_the_subject_get_a_fact_each(extractor: Extractor):
+    found = facts(
+        extractor,
+        "The minister spoke on Monday.",
+        "Under pressure from Washington, German firms including Deutsche Bahn, Daimler and Siemens have "
+        "announced plans to pull out of Iran.",
+    )
+    assert {(f.kind, f.company) for f in found.facts} >= {
+        ("plan", "Deutsche Bahn"),
+        ("plan", "Daimler"),
+        ("plan", "Siemens"),
+    }
