@@ -98,8 +98,8 @@ def find_facts(
             continue
         sentence_amounts = by_sentence.get(index, [])
         kind = classify(sentence.text, bool(sentence_amounts))
-        if kind is None:
-            continue
+        if kind is None or any(child.dep_ == "neg" for child in sentence.root.children):
+            continue  # nothing to report, or what did not happen ("did not take part this time")
         for company in _actors(sentence, resolver, sentence_amounts):
             amount = next((a for a in sentence_amounts if a.company == company), None)
             facts.append(

@@ -22,13 +22,21 @@ class ModelNotInstalled(Exception):
     pass
 
 
+_PROPER = ("NNP", "NNPS")
+
+
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """A blank line ends a sentence: headlines and datelines have no final period."""
+    """A blank line ends a sentence: headlines and datelines have no final period. And a name is
+    never cut in two: the parser, left alone, makes "Lam" a sentence of its own before "Research
+    said on Monday ..." at the start of a paragraph."""
     for match in PARAGRAPH_BREAK.finditer(doc.text):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is not None and span.end < len(doc):
             doc[span.end].is_sent_start = True
+    for token in doc[1:]:
+        if token.is_sent_start is None and token.tag_ in _PROPER and doc[token.i - 1].tag_ in _PROPER:
+            token.is_sent_start = False
     return doc
 
 

@@ -154,3 +154,25 @@ def test_companies_coordinated_as_the_subject_get_a_fact_each(extractor: Extract
         ("plan", "Daimler"),
         ("plan", "Siemens"),
     }
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Lam Research said on Monday it would invest $1 billion in a new plant in Malaysia.",
+        "ASE Technology Holding said on Tuesday it would buy a factory in Penang for $200 million.",
+    ],
+)
+def test_a_paragraph_opening_with_a_name_keeps_its_whole_first_sentence(extractor: Extractor, opening: str):
+    found = facts(extractor, opening, "The plant will open in 2026.")
+    assert [f.sentence for f in found.facts][:1] == [opening]
+    assert found.key_points[0] == opening
+
+
+def test_what_did_not_happen_is_not_a_fact(extractor: Extractor):
+    found = facts(
+        extractor,
+        "Quillon Robotics Inc. raised $20 million from Fenwright Capital on Monday.",
+        "Velloria Corp., which invested in the previous round, did not take part this time.",
+    )
+    assert [(f.kind, f.company) for f in found.facts] == [("funding", "Quillon Robotics")]
