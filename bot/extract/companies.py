@@ -109,7 +109,12 @@ def _is_junk(span: Span, surface: str, layout: Layout, not_companies: set[str]) 
     words = lowered.replace(".", " ").split()
     if not words or len(surface) > 60 or not re.search(r"[A-Za-z]", surface) or find_money(surface):
         return True
-    if lowered in not_companies or lowered in PUBLICATIONS or surface.upper() in _ACRONYM_STOPLIST:
+    if lowered in PUBLICATIONS or surface.upper() in _ACRONYM_STOPLIST:
+        return True
+    # A name the NER also calls a person ("Ford said", "Red Hat") stays a company where the text
+    # shows one; so does "Mahan Air" when the NER took "Mahan" for a person.
+    shown = named_like_a_company(canonical_name(surface)) or shown_by_context(span)
+    if lowered in not_companies and not shown:
         return True
     if any(w in _NOT_COMPANY_WORDS for w in words) or words[-1] in _LAW_WORDS:
         return True
@@ -121,10 +126,9 @@ def _is_junk(span: Span, surface: str, layout: Layout, not_companies: set[str]) 
         return True  # an unknown acronym is far more often an agency or a group than a company
     if re.search(r"\d", surface) and "-" in surface:  # "COVID-19", "SARS-CoV-2"
         return True
-    # "Vermont Bernie Sanders": a place and a person run together; but "Mahan Air" stays a company
-    # when the NER also took "Mahan" for a person.
+    # "Vermont Bernie Sanders": a place and a person run together.
     person_inside = len(words) > 1 and any(w in not_companies for w in words[:-1] + words[1:])
-    if person_inside and not named_like_a_company(canonical_name(surface)):
+    if person_inside and not shown:
         return True
     # Title-case headline fragments ("Considers U.S. Investment") carry a verb; companies do not.
     if any(t.tag_ in ("VBZ", "VBD", "VBP", "MD") or t.pos_ == "VERB" for t in span if t.text[:1].isupper()):
@@ -232,6 +236,8 @@ def find_companies(
         key = _merge_key(name, records) or name
         _add(records, key, records[key].name if key in records else name, None, surface, span, layout)
     _drop_unshown(records, doc)
+    for record in records.values():
+        record.name = _full_name(record)
     for key in [
         k for k, r in records.items() if all(used_as_a_platform(doc[m.start : m.end]) for m in r.mentions)
     ]:
@@ -281,6 +287,19 @@ def _named_otherwise(layout: Layout, records: dict[str, CompanyRecord]) -> list[
     return found
 
 
+def _full_name(record: CompanyRecord) -> str:
+    """An unknown company's name in full when the story also gives its legal name: "Ford" (the
+    headline's word) is "Ford Motor" once "Ford Motor Company" is written."""
+    if record.gazetteer_id is not None:
+        return record.name
+    longer = [
+        canonical_name(alias)
+        for alias in record.aliases
+        if canonical_name(alias) != alias.strip() and canonical_name(alias).startswith(record.name + " ")
+    ]
+    return max(longer, key=len, default=record.name)
+
+
 def _drop_unshown(records: dict[str, CompanyRecord], doc: Doc) -> None:
     """Drops the unknown organisations the text never shows to be companies (a party, a band, an
     event). One listed beside a company ("Deutsche Bahn, Deutsche Telekom, Daimler") is one too."""
@@ -292,7 +311,11 @@ def _drop_unshown(records: dict[str, CompanyRecord], doc: Doc) -> None:
 
 
 def _shows_a_company(record: CompanyRecord, doc: Doc) -> bool:
-    return any(has_company_evidence(doc[m.start : m.end], record.name) for m in record.mentions)
+    return any(
+        has_company_evidence(doc[m.start : m.end], name)
+        for m in record.mentions
+        for name in {record.name, canonical_name(m.surface)}
+    )
 
 
 def _is_common_word_use(span: Span) -> bool:

@@ -132,6 +132,8 @@ def _has_legal_suffix(span: Span) -> bool:
     after = doc[span.end] if span.end < len(doc) else None
     if after is not None and after.text == "," and span.end + 1 < len(doc):
         after = doc[span.end + 1]
+    if last == "company" and doc[span.end - 1].text == "Company":
+        return True  # "Ford Motor Company"
     return last in _SUFFIXES or (after is not None and after.lower_ in _SUFFIXES and after.text[:1].isupper())
 
 

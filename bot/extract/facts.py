@@ -82,6 +82,24 @@ def classify(text: str, has_amount: bool) -> str | None:
     return kinds[0]
 
 
+_RAISE = frozenset("raise raised raises raising".split())
+# What a company raises when it raises money: the rest ("raised its spending", "raised its outlook")
+# is a figure going up, not funding.
+_RAISED_MONEY = frozenset("money funds funding capital cash financing equity debt round".split())
+
+
+def _without_raised_figures(sentence: Span) -> str:
+    """The sentence's text with "raised" left out where it says a figure went up."""
+    words = []
+    for token in sentence:
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        figure = token.lower_ in _RAISE and any(
+            o.lower_ not in _RAISED_MONEY and o.ent_type_ != "MONEY" and not o.like_num for o in objects
+        )
+        words.append(("" if figure else token.text) + token.whitespace_)
+    return "".join(words)
+
+
 def find_facts(
     layout: Layout,
     resolver: Resolver,
@@ -97,7 +115,7 @@ def find_facts(
         if layout.paragraph_of[index] == 0:
             continue
         sentence_amounts = by_sentence.get(index, [])
-        kind = classify(sentence.text, bool(sentence_amounts))
+        kind = classify(_without_raised_figures(sentence), bool(sentence_amounts))
         if kind is None or any(child.dep_ == "neg" for child in sentence.root.children):
             continue  # nothing to report, or what did not happen ("did not take part this time")
         for company in _actors(sentence, resolver, sentence_amounts):

@@ -79,7 +79,7 @@ class Resolver:
         for index in range(sentence - 1, -1, -1):
             if layout.paragraph_of[index] != paragraph:
                 break
-            if found := self._main_company(index):
+            if found := self._main_company(index) or self._referred_subject(index):
                 return found
         following = sentence + 1
         same_paragraph = following < len(layout.sentences) and layout.paragraph_of[following] == paragraph
@@ -99,6 +99,14 @@ class Resolver:
     def resolve_description(self, token_index: int) -> str | None:
         """What "the company" would point to if it stood at this token."""
         return self.resolve(token_index, pronoun=False)
+
+    def _referred_subject(self, sentence: int) -> str | None:
+        """The company an earlier sentence's subject refers to ("The Hsinchu-based firm has raised
+        ... It expects ..."): the chain of references goes on through it."""
+        for token in self.layout.sentences[sentence]:
+            if token.dep_ in _SUBJECT and is_reference(token):
+                return self.resolve(token.i)
+        return None
 
     def _main_company(self, sentence: int) -> str | None:
         mentions = self.by_sentence.get(sentence)

@@ -176,3 +176,25 @@ def test_what_did_not_happen_is_not_a_fact(extractor: Extractor):
         "Velloria Corp., which invested in the previous round, did not take part this time.",
     )
     assert [(f.kind, f.company) for f in found.facts] == [("funding", "Quillon Robotics")]
+
+
+def test_a_company_the_ner_calls_a_person_elsewhere_stays_a_company_where_the_text_shows_one(
+    extractor: Extractor,
+):
+    found = facts(
+        extractor,
+        "On Tuesday, US-based software company Brightwater announced it would end support for its old server.",
+        "Brightwater said customers had two years to move. Brightwater had informed partners in March.",
+    )
+    assert "Brightwater" in {c.name for c in found.companies}
+    assert "Brightwater" not in {p.name for p in found.people}
+
+
+def test_an_unknown_company_is_named_in_full_once_its_legal_name_is_written(extractor: Extractor):
+    found = facts(
+        extractor,
+        "On Friday Halloway Motor Company announced that regulators had opened an investigation.",
+        "Halloway said it was cooperating fully.",
+        title="Regulators investigate Halloway over emissions",
+    )
+    assert [c.name for c in found.companies] == ["Halloway Motor"]
