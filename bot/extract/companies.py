@@ -41,7 +41,8 @@ _NOT_COMPANY_WORDS = frozenset(
     association society chamber federation club league team office union organisation organization
     secretariat fund commerce board mission programme program initiative scheme facility parks federal
     exchange house white state hill constitution caucus conference legislatures guards force center centre
-    centers service services station security""".split()
+    centers service services station security island islands mountain mountains river lake beach street
+    avenue road square stadium arena bridge reservoir""".split()
 )
 _LAW_WORDS = frozenset("act bill law treaty accord agreement directive regulation protocol code".split())
 # News outlets and data providers quoted as sources, and trade shows: named like companies, but the
@@ -360,8 +361,11 @@ def _with_legal_suffix(doc: Doc, records: dict[str, CompanyRecord]) -> list[Span
         while end < len(doc) and doc[end].lower_ in _SUFFIX_TOKENS:
             end += 1
         words = {t.lower_ for t in doc[start : token.i]}
+        # "Facebook Ireland Limited": a known company's own legal name (a subsidiary), not another.
+        continues_a_company = start > 0 and start - 1 in taken
         if (
             start < token.i
+            and not continues_a_company
             and doc[start].ent_type_ not in ("GPE", "NORP", "DATE", "MONEY")
             and not words & _NOT_COMPANY_WORDS
         ):

@@ -198,3 +198,12 @@ def test_an_unknown_company_is_named_in_full_once_its_legal_name_is_written(extr
         title="Regulators investigate Halloway over emissions",
     )
     assert [c.name for c in found.companies] == ["Halloway Motor"]
+
+
+def test_a_known_company_s_legal_name_is_not_another_company(extractor: Extractor):
+    found = companies(
+        extractor,
+        'The case "Eva Mayer vs. Facebook Ireland Limited" went to the court in Luxembourg.',
+        "Facebook said it would appeal.",
+    )
+    assert found == {"Meta Platforms"}
