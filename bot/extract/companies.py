@@ -42,7 +42,7 @@ _NOT_COMPANY_WORDS = frozenset(
     secretariat fund commerce board mission programme program initiative scheme facility parks federal
     exchange house white state hill constitution caucus conference legislatures guards force center centre
     centers service services station security island islands mountain mountains river lake beach street
-    avenue road square stadium arena bridge reservoir""".split()
+    avenue road square stadium arena bridge reservoir division""".split()
 )
 _LAW_WORDS = frozenset("act bill law treaty accord agreement directive regulation protocol code".split())
 # News outlets and data providers quoted as sources, and trade shows: named like companies, but the

@@ -29,6 +29,12 @@ COMPANY_NOUNS = frozenset(
     manufacturers suppliers retailers airlines carriers lenders insurers bank banks chipmakers assembler
     packager""".split()
 )
+# What a company runs, named by its operator: "a Stagecoach South bus", "a Lion Air jet".
+_OPERATED = frozenset(
+    """bus buses train trains plane planes jet jets airliner aircraft flight flights ferry truck
+    trucks store stores shop shops supermarket supermarkets outlet branch branches warehouse
+    dealership""".split()
+)
 # Company nouns that can also say what a person does ("Terry Melcher, a record producer").
 _PERSON_NOUNS = frozenset(
     "maker producer developer publisher operator contractor dealer supplier vendor distributor provider miner giant".split()
@@ -147,8 +153,8 @@ def _described_as_company(span: Span, nouns: frozenset[str] = COMPANY_NOUNS) -> 
     before = doc[span.start - 1] if span.start > 0 else None
     if before is not None and before.lower_ in nouns and before.tag_.startswith("NN"):
         return True
-    if root.dep_ == "compound" and root.head.lower_ in nouns:
-        return True  # "its Netto chain"
+    if root.dep_ == "compound" and (root.head.lower_ in nouns or root.head.lower_ in _OPERATED):
+        return True  # "its Netto chain", "a Stagecoach South bus", "a Walmart store"
     for token in (*root.children, root.head):
         if token.lower_ in nouns and (token.dep_ == "appos" or root.dep_ == "appos"):
             return True

@@ -67,6 +67,7 @@ def test_an_organisation_the_text_never_shows_to_be_a_company_is_not_one(
         ("Marta Quist, an analyst at Fenwright, expects more cuts.", "Fenwright"),
         ("The owner of Marlowe Fisheries said the boat was insured.", "Marlowe Fisheries"),
         ("Halvard said the Brisco chain would close ten shops.", "Brisco"),
+        ("Three children were hurt when a Brannock Transit bus hit a bridge in Leeds.", "Brannock Transit"),
         # listed on a stock index (pytickersymbols' data)
         ("A gunman opened fire in a Walmart in the city on Saturday.", "Walmart"),
     ],
