@@ -41,7 +41,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "investment",
-            r"invest\w*|stake|capital expenditure|capex|spend\w*|acqui\w*|buy(?:s|ing)? out|takeover|merger",
+            r"invest(?!igat)\w*|stake|capital expenditure|capex|spend\w*|acqui\w*|buy(?:s|ing)? out|takeover|merger",
         ),
         (
             "plan",
@@ -86,17 +86,29 @@ _RAISE = frozenset("raise raised raises raising".split())
 # What a company raises when it raises money: the rest ("raised its spending", "raised its outlook")
 # is a figure going up, not funding.
 _RAISED_MONEY = frozenset("money funds funding capital cash financing equity debt round".split())
+_OPEN = frozenset("open opens opened opening".split())
+# What a company opens when it expands: "opened fire", "opened an investigation" are not sites.
+_OPENED_SITES = frozenset(
+    """plant plants factory factories office offices store stores shop shops facility facilities site
+    headquarters campus line lines branch branches center centre centres hub warehouse outlet restaurant
+    hotel route routes fab fabs mine mines depot""".split()
+)
 
 
-def _without_raised_figures(sentence: Span) -> str:
-    """The sentence's text with "raised" left out where it says a figure went up."""
+def _trigger_text(sentence: Span) -> str:
+    """The sentence's text with the trigger verbs left out whose object shows another sense:
+    "raised its outlook" (a figure going up, not funding), "opened fire", "opened an investigation"
+    (not a new site)."""
     words = []
     for token in sentence:
         objects = [c for c in token.children if c.dep_ == "dobj"]
-        figure = token.lower_ in _RAISE and any(
-            o.lower_ not in _RAISED_MONEY and o.ent_type_ != "MONEY" and not o.like_num for o in objects
-        )
-        words.append(("" if figure else token.text) + token.whitespace_)
+        other_sense = (
+            token.lower_ in _RAISE
+            and any(
+                o.lower_ not in _RAISED_MONEY and o.ent_type_ != "MONEY" and not o.like_num for o in objects
+            )
+        ) or (token.lower_ in _OPEN and any(o.lower_ not in _OPENED_SITES for o in objects))
+        words.append(("" if other_sense else token.text) + token.whitespace_)
     return "".join(words)
 
 
@@ -115,7 +127,7 @@ def find_facts(
         if layout.paragraph_of[index] == 0:
             continue
         sentence_amounts = by_sentence.get(index, [])
-        kind = classify(_without_raised_figures(sentence), bool(sentence_amounts))
+        kind = classify(_trigger_text(sentence), bool(sentence_amounts))
         if kind is None or any(child.dep_ == "neg" for child in sentence.root.children):
             continue  # nothing to report, or what did not happen ("did not take part this time")
         for company in _actors(sentence, resolver, sentence_amounts):

@@ -208,3 +208,11 @@ def test_a_known_company_s_legal_name_is_not_another_company(extractor: Extracto
         "Facebook said it would appeal.",
     )
     assert found == {"Meta Platforms"}
+
+
+def test_an_investigation_is_not_an_investment(extractor: Extractor):
+    found = facts(
+        extractor,
+        "Halloway Motor Company said on Friday that regulators had opened an investigation into its tests.",
+    )
+    assert [(f.kind, f.company) for f in found.facts] == [("statement", "Halloway Motor")]
