@@ -62,6 +62,7 @@ def main(argv: list[str]) -> int:
     csv.field_size_limit(sys.maxsize)
     written = dict.fromkeys(SPLITS, 0)
     skipped: list[str] = []
+    seen: set[Path] = set()
     for path in sorted(corpus.glob("wikinews_*.csv")):
         with path.open(encoding="utf-8", newline="") as rows:
             for row in csv.DictReader(rows):
@@ -74,8 +75,9 @@ def main(argv: list[str]) -> int:
                     skipped.append(identifier)
                     continue
                 target = folder / f"{stem_of(row['date'], identifier)}.txt"
-                if target.exists():
+                if target in seen:
                     raise SystemExit(f"two articles would share {target.name}")
+                seen.add(target)
                 target.write_text(content, encoding="utf-8")
                 written[split] += 1
     print(", ".join(f"{split}: {count} articles" for split, count in written.items()))
