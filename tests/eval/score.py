@@ -145,7 +145,7 @@ def _fold(text: str | None) -> str:
     return " ".join((text or "").casefold().replace(".", "").split())
 
 
-def _words(sentence: str) -> str:
+def sentence_words(sentence: str) -> str:
     """A sentence compared by its words only: quotes, dashes and spacing do not count."""
     return " ".join(re.findall(r"\w+", sentence.casefold()))
 
@@ -188,19 +188,19 @@ def score_article(name: str, gold: dict[str, Any], got: dict[str, Any], report: 
     if "people" in annotated:
         _score_people(name, gold, got, report)
     if "places" in annotated:
-        gold_places = {_fold(p) for p in gold["places"]}
-        got_places = {_fold(p) for p in got["places"]}
-        report.places.gold += len(gold_places)
-        report.places.predicted += len(got_places)
-        report.places.true_positive += len(gold_places & got_places)
+        _tally_sets(report.places, gold["places"], got["places"])
     if "facts" in annotated:
         _score_facts(name, gold, got, report)
     if "key_points" in annotated:
-        gold_points = {_fold(k) for k in gold["key_points"]}
-        got_points = {_fold(k) for k in got["key_points"]}
-        report.key_points.gold += len(gold_points)
-        report.key_points.predicted += len(got_points)
-        report.key_points.true_positive += len(gold_points & got_points)
+        _tally_sets(report.key_points, gold["key_points"], got["key_points"])
+
+
+def _tally_sets(tally: Tally, gold: list[str], got: list[str]) -> None:
+    """Texts compared as sets, folded ("U.S." is "us")."""
+    gold_set, got_set = {_fold(t) for t in gold}, {_fold(t) for t in got}
+    tally.gold += len(gold_set)
+    tally.predicted += len(got_set)
+    tally.true_positive += len(gold_set & got_set)
 
 
 def _score_companies(name: str, gold: dict[str, Any], got: dict[str, Any], report: Report) -> None:
@@ -284,13 +284,13 @@ def _score_facts(name: str, gold: dict[str, Any], got: dict[str, Any], report: R
     miss = report.misses.append
     got_facts: dict[str, list[dict[str, Any]]] = {}
     for f in got["facts"]:
-        got_facts.setdefault(_words(f["sentence"]), []).append(f)
-    gold_sentences = {_words(f["sentence"]) for f in gold["facts"]}
+        got_facts.setdefault(sentence_words(f["sentence"]), []).append(f)
+    gold_sentences = {sentence_words(f["sentence"]) for f in gold["facts"]}
     report.facts.gold += len(gold_sentences)
     report.facts.predicted += len(got_facts)
     report.facts.true_positive += len(gold_sentences & set(got_facts))
     for fact in gold["facts"]:
-        candidates = got_facts.get(_words(fact["sentence"]), [])
+        candidates = got_facts.get(sentence_words(fact["sentence"]), [])
         if not candidates:
             miss(f"{name}: fact missed: [{fact['kind']}] {fact['company']}: {fact['sentence'][:70]}")
             continue

@@ -84,14 +84,33 @@ def test_companies_listed_beside_a_company_are_companies_too(extractor: Extracto
     assert {"Deutsche Bahn", "Rheinwerk", "Siemens"} <= found
 
 
-def test_a_company_the_ner_also_took_for_a_person_stays_a_company(extractor: Extractor):
-    found = facts(
-        extractor,
-        "Germany banned the airline Kestrel Air from its airports on Monday.",
-        "Kestrel's director said the ban was political. Officials said Kestrel's permit was suspended.",
-    )
-    assert "Kestrel Air" in {c.name for c in found.companies}
-    assert "Kestrel" not in {p.name for p in found.people}
+@pytest.mark.parametrize(
+    "paragraphs, company, not_a_person",
+    [
+        (  # the name shows it: "Kestrel" alone may read as a surname
+            (
+                "Germany banned the airline Kestrel Air from its airports on Monday.",
+                "Kestrel's director said the ban was political. Officials said Kestrel's permit was suspended.",
+            ),
+            "Kestrel Air",
+            "Kestrel",
+        ),
+        (  # the text shows it once; elsewhere the name stands alone
+            (
+                "On Tuesday, US-based software company Brightwater announced it would end support for its old server.",
+                "Brightwater said customers had two years to move. Brightwater had informed partners in March.",
+            ),
+            "Brightwater",
+            "Brightwater",
+        ),
+    ],
+)
+def test_a_company_the_ner_also_takes_for_a_person_stays_a_company(
+    extractor: Extractor, paragraphs: tuple[str, ...], company: str, not_a_person: str
+):
+    found = facts(extractor, *paragraphs)
+    assert company in {c.name for c in found.companies}
+    assert not_a_person not in {p.name for p in found.people}
 
 
 def test_a_service_only_posted_on_is_not_a_company_of_the_story(extractor: Extractor):
@@ -177,18 +196,6 @@ def test_what_did_not_happen_is_not_a_fact(extractor: Extractor):
         "Velloria Corp., which invested in the previous round, did not take part this time.",
     )
     assert [(f.kind, f.company) for f in found.facts] == [("funding", "Quillon Robotics")]
-
-
-def test_a_company_the_ner_calls_a_person_elsewhere_stays_a_company_where_the_text_shows_one(
-    extractor: Extractor,
-):
-    found = facts(
-        extractor,
-        "On Tuesday, US-based software company Brightwater announced it would end support for its old server.",
-        "Brightwater said customers had two years to move. Brightwater had informed partners in March.",
-    )
-    assert "Brightwater" in {c.name for c in found.companies}
-    assert "Brightwater" not in {p.name for p in found.people}
 
 
 def test_an_unknown_company_is_named_in_full_once_its_legal_name_is_written(extractor: Extractor):

@@ -21,15 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.ingest.folder import read_article_file
+from tests.eval.score import sentence_words
+from tests.eval.wikinews.build import HERE, SPLITS
 
-HERE = Path(__file__).resolve().parent
-SPLITS = ("dev", "heldout")
 FIELDS = ("companies", "people", "amounts", "facts")
 KINDS = {"investment", "expansion", "funding", "earnings", "approval", "plan", "statement"}
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def gold_files(selection: list[str]) -> list[Path]:
@@ -53,8 +49,8 @@ def problems_of(gold_path: Path) -> list[str]:
     except json.JSONDecodeError as exc:
         return [f"not JSON: {exc}"]
     draft = read_article_file(article, max_bytes=1_000_000)
-    whole = _words(f"{draft.title}\n{draft.text}")
-    body = _words(draft.text)
+    whole = sentence_words(f"{draft.title}\n{draft.text}")
+    body = sentence_words(draft.text)
     found: list[str] = []
     say = found.append
 
@@ -87,7 +83,7 @@ def problems_of(gold_path: Path) -> list[str]:
             say(f"company {name}: aliases must list the forms written in the article")
             continue
         for alias in aliases:
-            if _words(alias) not in whole:
+            if sentence_words(alias) not in whole:
                 say(f"company {name}: alias {alias!r} is not in the article")
     if len(names) != len(gold["companies"]):
         say("a company is listed twice")
@@ -97,7 +93,7 @@ def problems_of(gold_path: Path) -> list[str]:
         if not isinstance(name, str) or not name.strip():
             say(f"person without a name: {person}")
             continue
-        if _words(name.split()[-1]) not in whole:
+        if sentence_words(name.split()[-1]) not in whole:
             say(f"person {name}: the surname is not in the article")
         role = person.get("role")
         if role is not None and (not isinstance(role, str) or role != role.lower()):
@@ -108,7 +104,7 @@ def problems_of(gold_path: Path) -> list[str]:
 
     for amount in gold["amounts"]:
         sentence = amount.get("sentence") or ""
-        if _words(sentence) not in body:
+        if sentence_words(sentence) not in body:
             say(f"amount {amount.get('text')!r}: sentence not found verbatim in the body")
         if not isinstance(amount.get("text"), str) or amount["text"] not in sentence:
             say(f"amount {amount.get('text')!r}: text not found in its sentence")
@@ -123,7 +119,7 @@ def problems_of(gold_path: Path) -> list[str]:
         say('facts are given but "facts" is not in "annotated"')
     for fact in gold["facts"]:
         sentence = fact.get("sentence") or ""
-        if _words(sentence) not in body:
+        if sentence_words(sentence) not in body:
             say(f"fact: sentence not found verbatim in the body: {sentence[:60]!r}")
         if fact.get("kind") not in KINDS:
             say(f"fact: kind {fact.get('kind')!r} is not one of {sorted(KINDS)}")
