@@ -34,7 +34,7 @@ _LEGAL_SUFFIX = re.compile(
     r"N\.V|GmbH|SE|Oy|AB|ASA|K\.K|Pte|Pvt|Private|Bhd|S\.p\.A|SpA)\.?)+$"
 )
 # Words that make an organisation something other than a company.
-_NOT_COMPANY_WORDS = frozenset(
+NOT_COMPANY_WORDS = frozenset(
     """department ministry ministries commission agency administration bureau council parliament congress
     senate court tribunal government authority committee police army navy forces guard party assembly
     cabinet reserve treasury pentagon kremlin legislature yuan embassy consulate municipality province
@@ -66,6 +66,17 @@ _ACRONYM_STOPLIST = frozenset(
     """AI CEO CFO CTO COO GDP EV EVS IPO R&D ESG NT USD HPC IT PC PCS HBM DRAM NAND SRAM GPU GPUS CPU CPUS ASIC
     NASDAQ NYSE TWSE TPEX KOSPI LSE SEC FTC DOJ WTO OECD IMF UN EU UTC GMT ISIS LGBT COVID COVID-19""".split()
 )
+
+
+# "eBay", "eTranslate": a brand's lower-case first letter.
+_LOWER_BRAND = re.compile(r"^[a-z][A-Z][a-z]")
+# Prefixes of ships' names: "USS Ronald Reagan", "HMS Queen Elizabeth".
+SHIP_PREFIXES = frozenset("uss hms hmcs hmas hmnzs rfa rms mv".split())
+
+
+def is_a_ship(words: list[str]) -> bool:
+    """ "USS Ronald Reagan", "HMS Queen Elizabeth" (casefolded words)."""
+    return len(words) > 1 and words[0] in SHIP_PREFIXES
 
 
 _GOVERNMENT_TITLES = frozenset("minister secretary governor mayor senator commissioner ambassador".split())
@@ -118,9 +129,11 @@ def _is_junk(span: Span, surface: str, layout: Layout, not_companies: set[str]) 
     shown = named_like_a_company(canonical_name(surface)) or shown_by_context(span)
     if lowered in not_companies and not shown:
         return True
-    if any(w in _NOT_COMPANY_WORDS for w in words) or words[-1] in _LAW_WORDS:
+    if any(w in NOT_COMPANY_WORDS for w in words) or words[-1] in _LAW_WORDS:
         return True
-    if not surface[0].isupper() and not surface[0].isdigit():  # "the company", "apple", "iPhones"
+    if not surface[0].isupper() and not surface[0].isdigit() and not _LOWER_BRAND.match(surface):
+        return True  # "the company", "apple"; not "eBay"
+    if is_a_ship(words):
         return True
     if len(words) == 1 and (words[0] in NAME_HEADS or words[0] in COMPANY_NOUNS):
         return True  # "Group", "Holdings": a word of a name, not a name
@@ -145,7 +158,7 @@ def _is_junk(span: Span, surface: str, layout: Layout, not_companies: set[str]) 
     return normalize_place(surface) is not None and _is_known_place(surface, layout)
 
 
-_ORGANISATION_WORDS = _NOT_COMPANY_WORDS | _LAW_WORDS | NAME_HEADS | COMPANY_NOUNS | LEGAL_SUFFIX_TOKENS
+_ORGANISATION_WORDS = NOT_COMPANY_WORDS | _LAW_WORDS | NAME_HEADS | COMPANY_NOUNS | LEGAL_SUFFIX_TOKENS
 
 
 def names_an_organisation(surface: str) -> bool:
@@ -257,7 +270,7 @@ _NATURE_NOUNS = frozenset(
 
 
 # Labels the NER gives company names it does not recognise as organisations.
-_OTHER_LABELS = frozenset({"PERSON", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LOC"})
+_OTHER_LABELS = frozenset({"PERSON", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LOC", "NORP"})
 
 
 def _named_otherwise(layout: Layout, records: dict[str, CompanyRecord]) -> list[Span]:
@@ -269,6 +282,8 @@ def _named_otherwise(layout: Layout, records: dict[str, CompanyRecord]) -> list[
     for span in doc.ents:
         if span.label_ not in _OTHER_LABELS or taken.intersection(range(span.start, span.end)):
             continue
+        if span.label_ == "NORP" and len(span) < 2:
+            continue  # "Thai", "Japanese"; not "Saudi Aramco"
         surface = _clean_surface(span)
         words = surface.casefold().split()
         if (
@@ -276,7 +291,8 @@ def _named_otherwise(layout: Layout, records: dict[str, CompanyRecord]) -> list[
             or layout.in_title(span.start)
             or _is_real_place(surface)  # the model's own places may be companies here: not these
             or surface.casefold() in PUBLICATIONS
-            or any(w in _NOT_COMPANY_WORDS for w in words)
+            or any(w in NOT_COMPANY_WORDS for w in words)
+            or is_a_ship(words)
             or not shown_by_context(span, strict=span.label_ == "PERSON")
         ):
             continue
@@ -360,7 +376,7 @@ def _with_legal_suffix(doc: Doc, records: dict[str, CompanyRecord]) -> list[Span
             start < token.i
             and not continues_a_company
             and doc[start].ent_type_ not in ("GPE", "NORP", "DATE", "MONEY")
-            and not words & _NOT_COMPANY_WORDS
+            and not words & NOT_COMPANY_WORDS
         ):
             found.append(doc[start:end])
             taken.update(range(start, end))

@@ -7,9 +7,11 @@ organisation is kept only with evidence in the text or in well-kept data:
     legal form    "Acme Widgets Inc.", "Pilbara Gallium Ltd" (a legal suffix in or after the name)
     name          the name ends in a word companies name themselves by ("Lion Air", "Massey Energy",
                   "Harbor Lane Securities")
-    description   the text calls it a company: "the retailer Tesco", "Viazul, a bus company"
+    description   the text calls it a company: "the retailer Tesco", "Viazul, a bus company",
+                  "a firm called Acme", "discount stores such as Acme"
     business      the parse puts it in business relations: "Acme's shares", "the chief executive of
-                  Acme", "an analyst at Acme", "Acme's revenue"
+                  Acme", "an analyst at Acme", "Acme's revenue", "a ferry operated by Acme", a deal
+                  ("X acquired Acme", "sold its stores to Acme"), how it is owned ("state-owned Acme")
 A judgement over all of an organisation's mentions: evidence at any one of them counts.
 """
 
@@ -33,8 +35,17 @@ COMPANY_NOUNS = frozenset(
 _OPERATED = frozenset(
     """bus buses train trains plane planes jet jets airliner aircraft flight flights ferry truck
     trucks store stores shop shops supermarket supermarkets outlet branch branches warehouse
-    dealership""".split()
+    dealership restaurant restaurants hotel hotels cafe cafes brewery breweries""".split()
 )
+# Things bought and sold in a deal, beside companies: "sold its 300 stores to X".
+_DEAL_OBJECTS = frozenset("business businesses unit units division divisions operations".split())
+# Verbs as written (the pipeline runs no lemmatizer).
+_DEAL_VERBS = frozenset(
+    """acquire acquires acquired acquiring buy buys bought buying purchase purchases purchased
+    purchasing sell sells sold selling""".split()
+)
+_RUNNING_VERBS = frozenset("operated run owned managed".split())
+_NAMING_VERBS = frozenset("called named".split())
 # Company nouns that can also say what a person does ("Terry Melcher, a record producer").
 _PERSON_NOUNS = frozenset(
     "maker producer developer publisher operator contractor dealer supplier vendor distributor provider miner giant".split()
@@ -113,6 +124,10 @@ def shown_by_context(span: Span, *, strict: bool = False) -> bool:
         _has_legal_suffix(span)
         or _described_as_company(span, nouns)
         or _in_business_relation(span, owners=not strict)
+        or _owned_as_a_company(span)
+        # a person can be bought ("signed"), sell a stake or run a restaurant; an organisation doing so
+        # is a company
+        or (not strict and (_in_a_deal(span) or _runs_a_business(span)))
     )
 
 
@@ -140,8 +155,11 @@ def _described_as_company(span: Span, nouns: frozenset[str] = COMPANY_NOUNS) -> 
     apposition to the name, or right before it in the same noun phrase."""
     doc = span.doc
     root = first_conjunct(span.root)
-    if root.dep_ == "pobj" and root.head.lower_ in ("including", "like") and root.head.head.lower_ in nouns:
-        return True  # "German firms including Deutsche Bahn"
+    head = root.head
+    if root.dep_ == "pobj" and introduces_examples(head) and head.head.lower_ in nouns | _OPERATED:
+        return True  # "German firms including Deutsche Bahn", "discount stores such as Brambles"
+    if root.dep_ in ("oprd", "attr", "dobj") and head.lower_ in _NAMING_VERBS and head.head.lower_ in nouns:
+        return True  # "a firm called Quorvell"
     before = doc[span.start - 1] if span.start > 0 else None
     if before is not None and before.lower_ in nouns and before.tag_.startswith("NN"):
         return True
@@ -196,6 +214,58 @@ def _in_business_relation(span: Span, *, owners: bool = True) -> bool:
     return root.dep_ == "poss" and head.lower_ in ("officer", "chief") and head.head.lower_ in BUSINESS_NOUNS
 
 
+def _in_a_deal(span: Span) -> bool:
+    """ "X acquired Velmont", "Velmont was bought by X", "sold its stores to X": what is bought, and who
+    buys or sells a company or a business's parts."""
+    root = first_conjunct(span.root)
+    head = root.head
+    if root.dep_ in ("dobj", "nsubjpass") and head.lower_ in _DEAL_VERBS:
+        return True
+    verb = head.head if root.dep_ == "pobj" and head.lower_ in ("to", "from", "by") else head
+    if verb.lower_ not in _DEAL_VERBS or (root.dep_ != "nsubj" and verb is head):
+        return False
+    return any(
+        child.dep_ in ("dobj", "nsubjpass") and child is not root and any(map(_is_deal_object, child.subtree))
+        for child in verb.children
+    )
+
+
+def _is_deal_object(token: Token) -> bool:
+    word = token.lower_
+    return (
+        token.ent_type_ == "ORG"
+        or word in _DEAL_OBJECTS
+        or word in BUSINESS_NOUNS
+        or word in COMPANY_NOUNS
+        or word in _OPERATED
+    )
+
+
+# Not "run": "state-run" is said of agencies and departments as much as of businesses.
+_OWNERSHIP = frozenset("owned traded held listed".split())
+
+
+def _owned_as_a_company(span: Span) -> bool:
+    """ "state-owned Saudi Aramco", "family-owned Brenwick", "publicly traded Ostmark": how it is
+    owned, said only of a business."""
+    return any(
+        child.dep_ == "amod"
+        and child.lower_ in _OWNERSHIP
+        and any(grandchild.dep_ in ("npadvmod", "advmod", "compound") for grandchild in child.children)
+        for child in first_conjunct(span.root).children
+    )
+
+
+def _runs_a_business(span: Span) -> bool:
+    """ "a ferry operated by Halbrook", "the hotel, owned by X": the operator of what companies run."""
+    root = first_conjunct(span.root)
+    agent = root.head
+    if root.dep_ != "pobj" or agent.dep_ != "agent" or agent.head.lower_ not in _RUNNING_VERBS:
+        return False
+    thing = agent.head.head
+    return thing.lower_ in _OPERATED or thing.lower_ in COMPANY_NOUNS
+
+
 # What people have on an online service: "a Facebook page", "her Instagram account", "on YouTube".
 _PLATFORM_THINGS = frozenset(
     """page pages account accounts post posts video videos channel channels feed profile followers
@@ -214,4 +284,8 @@ def used_as_a_platform(span: Span) -> bool:
         return True  # "the English page of Instagram"
     if root.dep_ == "compound" and head.lower_ in _PLATFORM_THINGS:
         return True
-    return any(child.dep_ == "poss" and child.pos_ == "PRON" for child in span.root.children)
+    # "my Instagram", "her Facebook"; not "its chain HomePlus": what a company owns
+    return any(
+        child.dep_ == "poss" and child.pos_ == "PRON" and child.lower_ != "its"
+        for child in span.root.children
+    )

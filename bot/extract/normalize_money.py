@@ -1,12 +1,14 @@
 """Money amounts in news text: find them, and turn each into a value in units and an ISO 4217 currency.
 
-Pure functions, standard library only. `find_money` scans a whole text; `parse_money` reads one amount
+Pure functions, on the standard library and CLDR's English currency names (babel's data: "Polish
+zlotys", "Georgian lari", "Kenyan shillings"). `find_money` scans a whole text; `parse_money` reads one amount
 expression, such as the text of a spaCy MONEY entity. Run `find_money` over the sentence when you can:
 the small English model often cuts the currency off an entity ("1 trillion" for "JPY 1 trillion", "500"
 for "₹500 crore"), and a bare number is not money.
 
 What counts as money: a number with a currency, either before it ("$", "NT$", "€", "USD ", "Rs ") or
-after it ("yen", "U.S. dollars", "EUR"), optionally with a scale (thousand, million, billion, trillion,
+after it ("yen", "U.S. dollars", "EUR", any currency's English name, and its last word where only one
+currency has it: "zlotys", "forints"; letters with accents match their plain form: "złotys"), optionally with a scale (thousand, million, billion, trillion,
 bn, mn, crore, lakh; "m", "k" and "b" only right after the number: "$40m"). A plain "$" is US dollars;
 "¥" is yen unless written "CN¥" or "RMB ¥". A qualifier in front ("about", "more than", "up to", "~")
 is kept in the text and sets `approximate`.
@@ -27,8 +29,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
+
+from babel.numbers import get_currency_name, list_currencies
 
 __all__ = ["MAX_USD_EQUIVALENT", "Money", "find_money", "is_plausible", "parse_money"]
 
@@ -114,9 +119,41 @@ _SUFFIXES: tuple[tuple[str, str], ...] = (
     (r"pounds?", "GBP"),
     (r"Swiss\s+francs?", "CHF"),
 )
+# English words that are also a currency's name ("real", "rand", "mark"): money only with a scale.
+_HOMOGRAPHS = frozenset("real reals rand rands mark marks crown crowns sum dong".split())
+
+
+def _cldr_suffixes() -> tuple[tuple[str, str], ...]:
+    """Every currency's English name, singular and plural ("Polish zloty", "Polish zlotys"), and the
+    last word of those names where it names one currency only ("zlotys"; "pesos" names several)."""
+    known = {code for _pattern, code in _SUFFIXES}
+    full: dict[str, str] = {}
+    last_words: dict[str, set[str]] = {}
+    for code in list_currencies():
+        for count in (1, 2):
+            name = get_currency_name(code, count=count, locale="en").casefold()
+            if not re.fullmatch(r"[a-z][a-z .'-]*", name) or "(" in name:
+                continue
+            if code not in known:
+                full.setdefault(name, code)
+            last_words.setdefault(name.split()[-1], set()).add(code)
+    hand_words = {word for pattern, _code in _SUFFIXES for word in re.findall(r"[a-z]{3,}", pattern)}
+    unique = {
+        word: codes.pop()
+        for word, codes in last_words.items()
+        if len(codes) == 1 and word not in hand_words and (len(word) >= 4 or word in _HOMOGRAPHS)
+    }
+    pairs = {**{w: c for w, c in unique.items() if c not in known}, **full}
+    return tuple(
+        (r"\s+".join(map(re.escape, name.split())), code)
+        for name, code in sorted(pairs.items(), key=lambda item: -len(item[0]))
+    )
+
+
+_SUFFIXES = _SUFFIXES + _cldr_suffixes()
 
 # Words that are also ordinary English; they need a scale (or, for won, a grouped number) to be money.
-_AMBIGUOUS_SUFFIXES = {"won", "pound", "pounds"}
+_AMBIGUOUS_SUFFIXES = {"won", "pound", "pounds"} | _HOMOGRAPHS
 
 _SCALES: dict[str, Decimal] = {
     "thousand": Decimal(10) ** 3,
@@ -365,10 +402,24 @@ def _amounts(match: re.Match[str], text: str) -> list[Money]:
     return [money for money in found if is_plausible(money.value, money.currency)]
 
 
+def _plain_letter(char: str) -> str:
+    """ "ł" -> "l", "é" -> "e": a letter's plain form when it has one, so offsets stay the same."""
+    if char.isascii() or not char.isalpha():
+        return char
+    base = unicodedata.normalize("NFKD", char)
+    if len(base) > 1 and base[0].isascii() and all(unicodedata.combining(c) for c in base[1:]):
+        return base[0]
+    return _NO_DECOMPOSITION.get(char, char)
+
+
+_NO_DECOMPOSITION = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"}
+
+
 def find_money(text: str) -> list[Money]:
     """All money amounts in `text`, in order of appearance, non-overlapping."""
+    plain = text if text.isascii() else "".join(map(_plain_letter, text))
     found: list[Money] = []
-    for match in _MONEY.finditer(text):
+    for match in _MONEY.finditer(plain):
         found.extend(_amounts(match, text))
     return found
 

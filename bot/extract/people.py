@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from spacy.tokens import Span, Token
 
-from bot.extract.companies import names_an_organisation
+from bot.extract.companies import NOT_COMPANY_WORDS, is_a_ship, names_an_organisation
 from bot.extract.layout import Layout
-from bot.extract.place_names import countries_and_states
+from bot.extract.place_names import countries_and_states, real_places
 from bot.extract.references import Resolver, is_reference
 
 ROLE_HEADS = {
@@ -119,6 +119,9 @@ def find_people(layout: Layout, resolver: Resolver, company_forms: set[str]) -> 
         name = re.sub(r"\s*[’']s$", "", span.text).strip()
         if not name or not any(c.isupper() for c in name) or _is_company(name, company_forms):
             continue
+        if is_a_ship([t.lower_ for t in span]):
+            continue  # "USS Harwell"
+        name = _with_shared_surname(span, name)
         if layout.in_title(span.start) or _is_place(span):
             continue
         role, organization = _role(span, resolver)
@@ -152,12 +155,52 @@ def _person_names(layout: Layout, company_forms: set[str], resolver: Resolver) -
     doc = layout.doc
     surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON"}
     names = []
+    people = {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
     for entity in doc.ents:
-        if entity.label_ == "PERSON" or (
-            entity.label_ == "ORG" and _reads_as_a_person(entity, company_forms, surnames, resolver)
+        if (
+            entity.label_ == "PERSON"
+            or (entity.label_ == "ORG" and _reads_as_a_person(entity, company_forms, surnames, resolver))
+            or (
+                entity.label_ in ("ORG", "GPE", "LOC")
+                and _named_among_people(entity, people)
+                and entity.text.casefold() not in company_forms
+                and not names_an_organisation(entity.text)
+                and entity.text.casefold() not in real_places()
+            )
         ):
             names.append(entity)
     return names
+
+
+# Kin a name stands in apposition to: "his wife, Amanda,".
+_KIN = frozenset(
+    """wife husband widow widower partner son sons daughter daughters child children mother father
+    brother brothers sister sisters grandson granddaughter""".split()
+)
+
+
+def _named_among_people(span: Span, people: set[int]) -> bool:
+    """A name the NER took for an organisation or a place, listed with people ("children Brodie and
+    Nolan", "Nadine, Ashley and Toni") or given as someone's kin ("his wife, Amanda")."""
+    if not all(t.tag_ == "NNP" and t.text[:1].isupper() and t.text.isalpha() for t in span):
+        return False
+    root = span.root
+    if root.dep_ == "appos" and root.head.lower_ in _KIN:
+        return True
+    neighbours = [root.head] if root.dep_ == "conj" else []
+    neighbours += [child for child in root.children if child.dep_ == "conj"]
+    return any(token.i in people for token in neighbours)
+
+
+def _with_shared_surname(span: Span, name: str) -> str:
+    """ "Mark and Patricia Dunleavy": a lone given name before "and" and a full name shares its surname."""
+    doc = span.doc
+    if len(span) != 1 or span.end + 2 >= len(doc) or doc[span.end].lower_ != "and":
+        return name
+    following = next((e for e in doc.ents if e.start == span.end + 1), None)
+    if following is None or following.label_ != "PERSON" or len(following) < 2:
+        return name
+    return f"{name} {following[-1].text}"
 
 
 def _reads_as_a_person(span: Span, company_forms: set[str], surnames: set[str], resolver: Resolver) -> bool:
@@ -373,7 +416,9 @@ _COMPANY_ROLES = re.compile(
 
 
 def _is_company_role(role: str) -> bool:
-    return bool(_COMPANY_ROLES.search(role))
+    """ "chairman", "company spokesperson"; not "military spokesperson", "party chairman"."""
+    words = set(role.split())
+    return bool(_COMPANY_ROLES.search(role)) and not words & (NOT_COMPANY_WORDS | {"military"})
 
 
 _AGENT = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|man|woman)$")

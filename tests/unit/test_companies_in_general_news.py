@@ -44,6 +44,8 @@ def companies(extractor: Extractor, *paragraphs: str) -> set[str]:
             "Harbour Lights Festival",
         ),
         ("Volunteers from Helping Hands Relief handed out blankets after the flood.", "Helping Hands Relief"),
+        # a ship, whatever the words around it: "the aircraft carrier" is no airline
+        ("Pilots trained on the aircraft carrier, the USS Harwell, for a month.", "USS Harwell"),
     ],
 )
 def test_an_organisation_the_text_never_shows_to_be_a_company_is_not_one(
@@ -68,6 +70,17 @@ def test_an_organisation_the_text_never_shows_to_be_a_company_is_not_one(
         ("The owner of Marlowe Fisheries said the boat was insured.", "Marlowe Fisheries"),
         ("Halvard said the Brisco chain would close ten shops.", "Brisco"),
         ("Three children were hurt when a Brannock Transit bus hit a bridge in Leeds.", "Brannock Transit"),
+        ("She works for a firm called Quorvell, which builds websites for farmers.", "Quorvell"),
+        ("Shoppers have moved to discount stores such as Penbury.", "Penbury"),
+        ("The head chef of the Bellamonte restaurant was found dead on Wednesday.", "Bellamonte"),
+        # what companies run, by whom
+        ("Islanders rely on a ferry operated by Halbrook, which sails twice a day.", "Halbrook"),
+        # in a deal: what is bought, who buys a business's parts
+        ("Ostrander acquired Velmont last year for an undisclosed sum.", "Velmont"),
+        ("Dunmore sold its 300 stores in Thailand to Tavistone in March.", "Tavistone"),
+        # how it is owned
+        ("Drones hit a refinery of the state-owned Gorvex Petro on Saturday.", "Gorvex Petro"),
+        ("Family-owned Brenwick employs 40 people in the valley.", "Brenwick"),
         # listed on a stock index (pytickersymbols' data)
         ("A gunman opened fire in a Walmart in the city on Saturday.", "Walmart"),
     ],
@@ -223,3 +236,47 @@ def test_an_investigation_is_not_an_investment(extractor: Extractor):
         "Halloway Motor Company said on Friday that regulators had opened an investigation into its tests.",
     )
     assert [(f.kind, f.company) for f in found.facts] == [("statement", "Halloway Motor")]
+
+
+def test_a_company_selling_its_own_chain_keeps_it_a_company(extractor: Extractor):
+    """ "its chain X" is what a company owns, not where someone posted ("my Instagram")."""
+    found = companies(
+        extractor,
+        "Tesco sold its South Korean chain HomePlus in 2015 and its Thai stores in March.",
+    )
+    assert "HomePlus" in found
+
+
+@pytest.mark.parametrize(
+    "text, people",
+    [
+        # a given name before "and" shares the full name's surname
+        (
+            "Guests included Mark and Patricia Dunleavy, who run a bakery.",
+            {"Mark Dunleavy", "Patricia Dunleavy"},
+        ),
+        # names the NER took for an organisation or a place, listed with people or given as kin
+        (
+            "He is survived by his wife, Amanda, and his children Brodie and Nolan.",
+            {"Amanda", "Brodie", "Nolan"},
+        ),
+    ],
+)
+def test_people_the_ner_half_misses_are_found_from_the_names_beside_them(
+    extractor: Extractor, text: str, people: set[str]
+):
+    assert people <= {p.name for p in facts(extractor, text).people}
+
+
+def test_a_ship_is_not_a_person(extractor: Extractor):
+    assert facts(extractor, "Sailors aboard USS Harwell rescued the crew of the fishing boat.").people == []
+
+
+@pytest.mark.parametrize("title", ["Police Chief", "Military spokesperson"])
+def test_a_role_of_another_kind_of_body_is_not_the_story_companys(extractor: Extractor, title: str):
+    found = facts(
+        extractor,
+        "Brenwick Foods Inc. said on Monday that its warehouse in Leeds had burned down.",
+        f"{title} Marla Quist said no one was hurt.",
+    )
+    assert {p.name: p.organization for p in found.people}.get("Marla Quist", "missing") is None

@@ -329,3 +329,34 @@ def test_large_amounts_up_to_the_bound_are_still_amounts(text, value, currency):
 
 def test_an_absurd_end_of_a_range_is_dropped_and_the_other_kept():
     assert [money.text for money in find_money("$5 billion to $9999999999999999 trillion")] == ["$5 billion"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        # any currency by its English name (CLDR's, through babel), singular or plural
+        ("a bail of 250,000 Georgian lari", 250_000, "GEL"),
+        ("fined 12 million Hungarian forints", 12e6, "HUF"),
+        ("costs 40 Kenyan shillings a day", 40, "KES"),
+        # the last word alone where it names one currency; accents match the plain letters
+        ("a price of 650 million złotys", 650e6, "PLN"),
+        ("a budget of 3 billion forints", 3e9, "HUF"),
+    ],
+)
+def test_a_currency_is_known_by_its_name(text, value, currency):
+    money = _only(text)
+    assert (money.value, money.currency) == (value, currency)
+
+
+def test_an_accented_name_keeps_the_text_as_written():
+    assert _only("a price of 650 million złotys").text == "650 million złotys"
+
+
+@pytest.mark.parametrize("text", ["for 5 rand he sold it", "the deal was 5 reals", "20 pesos"])
+def test_a_currency_word_that_is_an_english_word_or_names_several_needs_more(text):
+    """ "rand" and "real" are words too; "pesos" are Mexican, Philippine, Argentine...: no amount."""
+    assert find_money(text) == []
+
+
+def test_a_currency_word_that_is_an_english_word_is_money_with_a_scale():
+    assert (_only("a 3 million rand fine").value, _only("a 3 million rand fine").currency) == (3e6, "ZAR")
