@@ -245,6 +245,8 @@ def find_companies(
         _add_unknown(records, span, span.text, layout)
     for span in _named_otherwise(layout, records):
         _add_unknown(records, span, _clean_surface(span), layout)
+    for span in _unlabelled_names(layout, records):
+        _add_unknown(records, span, span.text, layout)
     _drop_unshown(records, doc)
     for record in records.values():
         record.name = _full_name(record)
@@ -297,6 +299,28 @@ def _named_otherwise(layout: Layout, records: dict[str, CompanyRecord]) -> list[
         ):
             continue
         found.append(span)
+    return found
+
+
+def _unlabelled_names(layout: Layout, records: dict[str, CompanyRecord]) -> list[Span]:
+    """Names the NER gave no label at all ("a Boots store", "stores like Biedronka and LIDL"), shown
+    to be companies by the words around them."""
+    taken = {i for r in records.values() for m in r.mentions for i in range(m.start, m.end)}
+    found = []
+    for span in layout.unlabelled_names:
+        words = [t.lower_ for t in span]
+        name = canonical_name(span.text)
+        if taken.intersection(range(span.start, span.end)) or (
+            words[0] in LEGAL_SUFFIX_TOKENS
+            or len(name) < 3
+            or any(w in NOT_COMPANY_WORDS for w in words)
+            or _is_real_place(name)
+            or span.text.casefold() in PUBLICATIONS
+            or span.text.upper() in _ACRONYM_STOPLIST
+        ):
+            continue
+        if shown_by_context(span, strict=True):
+            found.append(span)
     return found
 
 

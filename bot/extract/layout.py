@@ -11,7 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from bot.extract.normalize_places import normalize_place
 
@@ -44,6 +44,32 @@ class Layout:
             if e.label_ in ("GPE", "LOC") and (normalized := normalize_place(e.text)) is not None
         )
 
+    @cached_property
+    def unlabelled_names(self) -> tuple[Span, ...]:
+        """Runs of up to four capitalised proper nouns that no entity covers, outside the title and not
+        joined by a hyphen or directly to an entity ("Facebook Ireland", "ABS-CBN"): the names the
+        NER gave no label at all. A single word that only starts a sentence is left out."""
+        doc = self.doc
+        in_entity = {t.i for e in doc.ents for t in e}
+        runs = []
+        i = 0
+        while i < len(doc):
+            if not _bare_proper_noun(doc[i], in_entity):
+                i += 1
+                continue
+            end = i + 1
+            while end < len(doc) and end - i < 4 and _bare_proper_noun(doc[end], in_entity):
+                end += 1
+            before = doc[i - 1] if i > 0 else None
+            after = doc[end] if end < len(doc) else None
+            joined = (before is not None and (before.i in in_entity or before.text == "-")) or (
+                after is not None and after.text == "-"
+            )
+            if not (joined or self.in_title(i) or (doc[i].is_sent_start and end - i == 1)):
+                runs.append(doc[i:end])
+            i = end
+        return tuple(runs)
+
     def sentence_index(self, token_index: int) -> int:
         return max(0, bisect_right(self._sentence_starts, token_index) - 1)
 
@@ -55,3 +81,12 @@ class Layout:
 
     def sentence_text(self, index: int) -> str:
         return self.sentences[index].text.strip()
+
+
+def _bare_proper_noun(token: Token, in_entity: set[int]) -> bool:
+    return (
+        token.tag_ in ("NNP", "NNPS")
+        and token.text[:1].isupper()
+        and token.text.isalpha()
+        and token.i not in in_entity
+    )

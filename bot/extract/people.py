@@ -94,6 +94,13 @@ ROLE_HEADS = {
     "principal",
     "fellow",
     "commentator",
+    "congressman",
+    "congresswoman",
+    "councilman",
+    "councilwoman",
+    "assemblyman",
+    "assemblywoman",
+    "justice",
 }
 # Titles and honorifics that the NER often takes into a name ("Queen Elizabeth II", "Sultan Qaboos",
 # "Detective Inspector Steven Jones"): nameparser's list of them, with the role words above.
@@ -169,8 +176,24 @@ def _person_names(layout: Layout, company_forms: set[str], resolver: Resolver) -
             )
         ):
             names.append(entity)
-    return names
+    # names the NER gave no label at all, read the same way ("Congresswoman Val Demings of Florida")
+    for run in layout.unlabelled_names:
+        start = run.start
+        while start < run.end and doc[start].lower_ in TITLES:
+            start += 1
+        name = doc[start : run.end]
+        if (
+            all(_NAME_WORD.fullmatch(t.text) and t.lower_ not in TITLES for t in name)
+            and _reads_as_a_person(name, company_forms, surnames, resolver)
+            and not _is_region(name[0].text, layout)
+        ):
+            names.append(name)
+    return sorted(names, key=lambda span: span.start)
 
+
+# A word of a person's name: capitalised, no capital inside but for "McCloskey", "MacLeod" ("CentOS" is
+# a product's).
+_NAME_WORD = re.compile(r"(?:Mc|Mac)?[A-Z][a-z]+")
 
 # Kin a name stands in apposition to: "his wife, Amanda,".
 _KIN = frozenset(

@@ -72,6 +72,8 @@ def test_an_organisation_the_text_never_shows_to_be_a_company_is_not_one(
         ("Three children were hurt when a Brannock Transit bus hit a bridge in Leeds.", "Brannock Transit"),
         ("She works for a firm called Quorvell, which builds websites for farmers.", "Quorvell"),
         ("Shoppers have moved to discount stores such as Penbury.", "Penbury"),
+        # a name the NER gives no label at all, listed as one of them
+        ("Prices fell at discount stores such as Marrowby and TORLO this spring.", "TORLO"),
         ("The head chef of the Bellamonte restaurant was found dead on Wednesday.", "Bellamonte"),
         # what companies run, by whom
         ("Islanders rely on a ferry operated by Halbrook, which sails twice a day.", "Halbrook"),
@@ -146,6 +148,17 @@ def test_a_service_that_acts_is_a_company(extractor: Extractor):
         ("Johnson met Queen Elizabeth II at Balmoral on Thursday.", "Elizabeth II", "queen"),
         ("The crowd cheered when Sultan Qaboos bin Said arrived.", "Qaboos bin Said", "sultan"),
         ("Vermont Bernie Sanders won the primary on Tuesday.", "Bernie Sanders", None),
+        (
+            "Senator Tammy Vorbeck of Iowa and Congresswoman Dara Quell of Ohio spoke.",
+            "Dara Quell",
+            "congresswoman",
+        ),
+        # a name the NER gives no label at all, after a title
+        (
+            "Democrats praised Congresswoman Val Demings of Florida and Senator Tammy Duckworth of Illinois.",
+            "Val Demings",
+            "congresswoman",
+        ),
     ],
 )
 def test_a_title_or_place_the_ner_ran_into_a_name_is_not_part_of_it(
