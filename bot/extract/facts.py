@@ -52,7 +52,8 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "statement",
             r"said|says|stated|noted|remarked|told|announced|confirmed|expressed|added|according to|"
-            r"believes?|warned|indicated|commented|explained",
+            r"believes?|warned|indicated|commented|explained|statement|claim(?:s|ed)|wrote|writes|writing|"
+            r"alleged|argued|insisted|denied|described",
         ),
     )
 )
@@ -119,7 +120,11 @@ def find_facts(
     amounts: list[FoundAmount],
     places: dict[int, list[str]],
     dates: dict[int, list[str]],
+    spokespeople: dict[str, str] | None = None,
 ) -> list[FoundFact]:
+    """`spokespeople`: a company's people by the casefolded words of their names ("wright" -> Red
+    Hat's key), so that "Wright also said ..." is the company's statement."""
+    spokespeople = spokespeople or {}
     facts: list[FoundFact] = []
     by_sentence: dict[int, list[FoundAmount]] = {}
     for amount in amounts:
@@ -131,7 +136,7 @@ def find_facts(
         kind = classify(_trigger_text(sentence), bool(sentence_amounts))
         if kind is None or any(child.dep_ == "neg" for child in sentence.root.children):
             continue  # nothing to report, or what did not happen ("did not take part this time")
-        for company in _actors(sentence, resolver, sentence_amounts):
+        for company in _actors(sentence, resolver, sentence_amounts, spokespeople):
             amount = next((a for a in sentence_amounts if a.company == company), None)
             facts.append(
                 FoundFact(
@@ -146,11 +151,13 @@ def find_facts(
     return facts
 
 
-def _actors(sentence: Span, resolver: Resolver, amounts: list[FoundAmount]) -> list[str]:
+def _actors(
+    sentence: Span, resolver: Resolver, amounts: list[FoundAmount], spokespeople: dict[str, str]
+) -> list[str]:
     """The sentence's company, or the companies coordinated as its subject ("Deutsche Bahn, Daimler
     and Siemens have announced plans ...", "German firms including Daimler and Siemens said ..."):
     one fact each."""
-    company = _actor(sentence, resolver, amounts)
+    company = _actor(sentence, resolver, amounts, spokespeople)
     if company is None:
         return []
     subjects = [t for t in sentence if t.dep_ in ("nsubj", "nsubjpass")]
@@ -166,15 +173,21 @@ def _actors(sentence: Span, resolver: Resolver, amounts: list[FoundAmount]) -> l
     return [company]
 
 
-def _actor(sentence: Span, resolver: Resolver, amounts: list[FoundAmount]) -> str | None:
-    """The company the sentence is about: its amount's owner, a company subject, a company named in
-    it, or a reference to one."""
+def _actor(
+    sentence: Span, resolver: Resolver, amounts: list[FoundAmount], spokespeople: dict[str, str]
+) -> str | None:
+    """The company the sentence is about: its amount's owner, a company subject, a company's person
+    as the subject, a company named in it, or a reference to one."""
     owned = [a.company for a in amounts if a.company]
     if owned:
         return owned[0]
     layout = resolver.layout
-    for token in sentence:
-        if token.dep_ in ("nsubj", "nsubjpass") and (found := resolver.company_of(token)):
+    subjects = [token for token in sentence if token.dep_ in ("nsubj", "nsubjpass")]
+    for token in subjects:
+        if found := resolver.company_of(token):
+            return found
+    for token in subjects:
+        if token.ent_type_ == "PERSON" and (found := spokespeople.get(token.lower_)):
             return found
     mentions = resolver.by_sentence.get(layout.sentence_index(sentence.start), [])
     return mentions[0].key if mentions else None

@@ -119,7 +119,10 @@ def analyse(
     people = find_people(layout, resolver, company_forms)
     places_by_sentence, places = _places(layout)
     dates_by_sentence = _dates(layout, article.published)
-    facts = find_facts(layout, resolver, amounts, places_by_sentence, dates_by_sentence)
+    spokespeople = {
+        word.casefold(): p.organization for p in people if p.organization for word in p.name.split()
+    }
+    facts = find_facts(layout, resolver, amounts, places_by_sentence, dates_by_sentence, spokespeople)
 
     actors = {f.company for f in facts if f.kind != "statement"} | {a.company for a in amounts}
     amount_models = {

@@ -251,6 +251,35 @@ def test_an_investigation_is_not_an_investment(extractor: Extractor):
     assert [(f.kind, f.company) for f in found.facts] == [("statement", "Halloway Motor")]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Halloway released a statement which read, "We will appeal the ruling."',
+        'Halloway further claimed that "the ruling undermines free speech".',
+        'In its filing Halloway wrote, "The tests were lawful."',
+    ],
+)
+def test_what_a_company_writes_or_claims_is_its_statement(extractor: Extractor, sentence: str):
+    found = facts(extractor, "A court in Vienna ruled against Halloway Motor Company on Thursday.", sentence)
+    assert ("statement", "Halloway Motor") in {
+        (f.kind, f.company) for f in found.facts if f.sentence == sentence
+    }
+
+
+def test_what_a_company_s_person_says_is_the_company_s_statement(extractor: Extractor):
+    quote = "Quist also said the warehouse would be rebuilt within a year."
+    found = facts(
+        extractor,
+        "Brenwick Foods Inc. said on Monday that its warehouse in Leeds had burned down.",
+        "Marla Quist, the chief executive of Brenwick Foods, said no one was hurt.",
+        "The fire started in the loading bay, according to the fire service.",
+        quote,
+    )
+    assert [(f.kind, f.company) for f in found.facts if f.sentence == quote] == [
+        ("statement", "Brenwick Foods")
+    ]
+
+
 def test_a_company_selling_its_own_chain_keeps_it_a_company(extractor: Extractor):
     """ "its chain X" is what a company owns, not where someone posted ("my Instagram")."""
     found = companies(
