@@ -2,7 +2,8 @@
 
 Whose money it is comes from the sentence's grammar first: the subject of the verb that governs the
 amount ("Samsung will spend $17 billion", "the company is investing $165 billion" with "the company"
-resolved), the owner of that subject ("Apple's revenue rose to $95 billion"), or the company the
+resolved), the owner of that subject ("Apple's revenue rose to $95 billion"), the company it is of or
+with ("the contract with SpaceX is valued at $2.6 billion"), or the company the
 money goes to ("the department awarded TSMC $6.6 billion"). Then the nearest company named before
 the amount in the sentence, then a reference ("it", "the firm") earlier in it. An amount in
 parentheses restating the one before it belongs to the same company.
@@ -109,7 +110,7 @@ def _owner_by_noun(span: Span, resolver: Resolver) -> str | None:
 
 def _owner_by_grammar(verb: Token, span: Span, resolver: Resolver) -> str | None:
     for child in verb.children:
-        if child.dep_ in _SUBJECT and (owner := resolver.company_of(child)):
+        if child.dep_ in _SUBJECT and (owner := resolver.company_of(child) or _party_of(child, resolver)):
             return owner
     for child in verb.children:
         if span.start <= child.i < span.end:
@@ -119,6 +120,17 @@ def _owner_by_grammar(verb: Token, span: Span, resolver: Resolver) -> str | None
         if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for"):
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj" and (owner := resolver.company_at(grandchild.i)):
+                    return owner
+    return None
+
+
+def _party_of(subject: Token, resolver: Resolver) -> str | None:
+    """ "The contract with SpaceX is valued at $2.6 billion", "sales of Acme rose to $5 billion": the
+    company the subject noun is of, with or for."""
+    for prep in subject.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("with", "of", "for"):
+            for noun in prep.children:
+                if noun.dep_ == "pobj" and (owner := resolver.company_of(noun)):
                     return owner
     return None
 

@@ -147,6 +147,8 @@ def _has_legal_suffix(span: Span) -> bool:
         after = doc[span.end + 1]
     if last == "company" and doc[span.end - 1].text == "Company":
         return True  # "Ford Motor Company"
+    if len(span) > 1 and doc[span.end - 2].text == "-":
+        return False  # "CC BY-SA" (a licence): a legal form is a word of its own
     return last in _SUFFIXES or (after is not None and after.lower_ in _SUFFIXES and after.text[:1].isupper())
 
 

@@ -44,6 +44,8 @@ def companies(extractor: Extractor, *paragraphs: str) -> set[str]:
             "Harbour Lights Festival",
         ),
         ("Volunteers from Helping Hands Relief handed out blankets after the flood.", "Helping Hands Relief"),
+        # "SA" glued by a hyphen is no legal form
+        ("The code is under the GPL and the artwork under CC BY-SA, the developer said.", "CC BY-SA"),
         # a ship, whatever the words around it: "the aircraft carrier" is no airline
         ("Pilots trained on the aircraft carrier, the USS Harwell, for a month.", "USS Harwell"),
     ],
@@ -322,3 +324,15 @@ def test_a_role_of_another_kind_of_body_is_not_the_story_companys(extractor: Ext
         f"{title} Marla Quist said no one was hurt.",
     )
     assert {p.name: p.organization for p in found.people}.get("Marla Quist", "missing") is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ostrander Group said the contract with Halbrook Marine is worth $40 million.",
+        "Ostrander Group said sales of Halbrook Marine rose to $40 million.",
+    ],
+)
+def test_an_amount_belongs_to_the_company_its_subject_is_with_or_of(extractor: Extractor, sentence: str):
+    found = facts(extractor, "The navy signed a deal with Halbrook Marine Ltd. on Monday.", sentence)
+    assert [(a.text, a.company) for a in found.amounts] == [("$40 million", "Halbrook Marine")]
