@@ -123,7 +123,12 @@ def find_people(layout: Layout, resolver: Resolver, company_forms: set[str]) -> 
     records: list[PersonRecord] = []
     for entity in _person_names(layout, company_forms, resolver):
         span, title = _without_title(entity, layout)
-        name = re.sub(r"\s*[’']s$", "", span.text).strip()
+        while len(span) > 1 and span[-1].tag_.startswith("VB"):
+            span = span[:-1]  # "Modi Announced": a headline-case verb the NER ran into the name
+        # "Jerry [O'Connell]": an editor's brackets inside a quotation are not part of the name
+        name = " ".join(re.sub(r"\s*[’']s$", "", span.text).replace("[", "").replace("]", "").split()).strip(
+            ":;,"
+        )
         if not name or not any(c.isupper() for c in name) or _is_company(name, company_forms):
             continue
         if is_a_ship([t.lower_ for t in span]):
@@ -176,6 +181,8 @@ def _person_names(layout: Layout, company_forms: set[str], resolver: Resolver) -
             )
         ):
             names.append(entity)
+        elif entity.label_ == "ORG" and (name := _name_at_the_end(entity, layout, company_forms)) is not None:
+            names.append(name)
     # names the NER gave no label at all, read the same way ("Congresswoman Val Demings of Florida")
     for run in layout.unlabelled_names:
         start = run.start
@@ -183,7 +190,7 @@ def _person_names(layout: Layout, company_forms: set[str], resolver: Resolver) -
             start += 1
         name = doc[start : run.end]
         if (
-            all(_NAME_WORD.fullmatch(t.text) and t.lower_ not in TITLES for t in name)
+            all(_is_name_word(t.text) and t.lower_ not in TITLES for t in name)
             and _reads_as_a_person(name, company_forms, surnames, resolver)
             and not _is_region(name[0].text, layout)
         ):
@@ -191,9 +198,52 @@ def _person_names(layout: Layout, company_forms: set[str], resolver: Resolver) -
     return sorted(names, key=lambda span: span.start)
 
 
-# A word of a person's name: capitalised, no capital inside but for "McCloskey", "MacLeod" ("CentOS" is
-# a product's).
-_NAME_WORD = re.compile(r"(?:Mc|Mac)?[A-Z][a-z]+")
+# Where a capital inside a name's word is a name's own: "McCloskey", "MacLeod", "LaHood", "DeSantis",
+# "O'Connell" ("CentOS" is a product's).
+_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|La|Le|De|Di|Da|Du|O')(?=[A-Z])")
+
+
+def _is_name_word(word: str) -> bool:
+    rest = _NAME_PREFIX.sub("", word)
+    return word[:1].isupper() and rest[:1].isupper() and rest[1:].isalpha() and rest[1:].islower()
+
+
+# Bodies whose members are named right after them: "the House of Representatives Darin LaHood".
+_LEGISLATURES = frozenset("house senate congress parliament assembly legislature council".split())
+
+
+def _name_at_the_end(entity: Span, layout: Layout, company_forms: set[str]) -> Span | None:
+    """ "Senator from Vermont Bernie Sanders", "First Minister of Scotland Nicola Sturgeon", "the House
+    of Representatives Darin LaHood": an organisation the NER ran on into the name after a place or a
+    title; the name is the last two or three words."""
+    if entity.text.casefold() in company_forms:
+        return None
+    for size in (2, 3):
+        if len(entity) <= size:
+            continue
+        tail = entity[len(entity) - size :]
+        before = entity[len(entity) - size - 1]
+        word = before.lower_
+        # "President of Ukraine Volodymyr Zelenskyy": a place after a title; a place alone is no sign
+        # ("U.S. Geological Survey", "Wales Tourism Partnership")
+        titled_place = (_is_region(before.text, layout) or word in real_places()) and any(
+            t.lower_ in ROLE_HEADS for t in entity.doc[max(0, before.i - 3) : before.i]
+        )
+        joined_after = before.text[:1].isupper() and (
+            titled_place
+            or word in ROLE_HEADS
+            or word.removesuffix("s") in ROLE_HEADS
+            or word in _LEGISLATURES
+        )
+        if (
+            joined_after
+            and all(_is_name_word(t.text) and t.lower_ not in TITLES for t in tail)
+            and not names_an_organisation(tail.text)
+            and not _is_region(tail[0].text, layout)
+        ):
+            return tail
+    return None
+
 
 # Kin a name stands in apposition to: "his wife, Amanda,".
 _KIN = frozenset(
@@ -441,7 +491,9 @@ _COMPANY_ROLES = re.compile(
 def _is_company_role(role: str) -> bool:
     """ "chairman", "company spokesperson"; not "military spokesperson", "party chairman"."""
     words = set(role.split())
-    return bool(_COMPANY_ROLES.search(role)) and not words & (NOT_COMPANY_WORDS | {"military"})
+    return bool(_COMPANY_ROLES.search(role)) and not words & (
+        NOT_COMPANY_WORDS | {"military", "presidential"}
+    )
 
 
 _AGENT = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|man|woman)$")

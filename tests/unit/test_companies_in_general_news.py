@@ -155,6 +155,24 @@ def test_a_service_that_acts_is_a_company(extractor: Extractor):
             "Dara Quell",
             "congresswoman",
         ),
+        # an organisation the NER ran on into the name after a title and a place, or a legislature
+        (
+            "With most votes counted, the Senator from Vermont Bernie Sanders had won 914 delegates.",
+            "Bernie Sanders",
+            None,
+        ),
+        (
+            "The President of Ukraine Volodymyr Zelenskyy said the crash would be investigated.",
+            "Volodymyr Zelenskyy",
+            None,
+        ),
+        (
+            "Letters of support came from members of the House of Representatives Darin LaHood and Mike Bost.",
+            "Darin LaHood",
+            None,
+        ),
+        # an editor's brackets in a quotation
+        ("Sources: [Prime Minister Narendra] Modi's speech.", "Narendra Modi", "prime minister"),
         # a name the NER gives no label at all, after a title
         (
             "Democrats praised Congresswoman Val Demings of Florida and Senator Tammy Duckworth of Illinois.",
