@@ -320,8 +320,9 @@ _PLACE_NOUNS = {"site", "cluster", "plant", "fab", "campus", "facility", "factor
 def _is_place(span: Span) -> bool:
     """ "a fab in Kumamoto", "the Yongin site": places the NER took for people."""
     doc = span.doc
-    if span.start > 0 and doc[span.start - 1].lower_ in ("in", "near", "at", "outside", "from"):
-        return True
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    if before in ("in", "near", "at", "outside") or (before == "from" and len(span) == 1):
+        return True  # "from Baracoa"; but "a study from Ralph Adolphs"
     root = span.root
     return root.dep_ == "compound" and root.head.lower_ in _PLACE_NOUNS
 

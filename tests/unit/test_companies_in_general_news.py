@@ -354,3 +354,9 @@ def test_a_role_of_another_kind_of_body_is_not_the_story_companys(extractor: Ext
 def test_an_amount_belongs_to_the_company_its_subject_is_with_or_of(extractor: Extractor, sentence: str):
     found = facts(extractor, "The navy signed a deal with Halbrook Marine Ltd. on Monday.", sentence)
     assert [(a.text, a.company) for a in found.amounts] == [("$40 million", "Halbrook Marine")]
+
+
+def test_a_person_a_study_comes_from_is_a_person(extractor: Extractor):
+    """ "from" before one word is often a place ("from Baracoa"); before a full name, a person."""
+    found = facts(extractor, "The finding builds on an old study from Marten Kovalsky, she said.")
+    assert [p.name for p in found.people] == ["Marten Kovalsky"]
