@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -195,6 +196,7 @@ def _is_known_place(surface: str, layout: Layout) -> bool:
     return normalized in layout.places or normalized in _WELL_KNOWN_PLACES
 
 
+@lru_cache(maxsize=4096)
 def _is_real_place(surface: str) -> bool:
     normalized = normalize_place(surface) or surface
     return normalized in _WELL_KNOWN_PLACES or normalized.casefold() in real_places()

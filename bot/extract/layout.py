@@ -51,21 +51,23 @@ class Layout:
         NER gave no label at all. A single word that only starts a sentence is left out."""
         doc = self.doc
         in_entity = {t.i for e in doc.ents for t in e}
+        tokens = list(doc)
+        bare = [_bare_proper_noun(t, in_entity) for t in tokens]
         runs = []
         i = 0
-        while i < len(doc):
-            if not _bare_proper_noun(doc[i], in_entity):
+        while i < len(tokens):
+            if not bare[i]:
                 i += 1
                 continue
             end = i + 1
-            while end < len(doc) and end - i < 4 and _bare_proper_noun(doc[end], in_entity):
+            while end < len(tokens) and end - i < 4 and bare[end]:
                 end += 1
-            before = doc[i - 1] if i > 0 else None
-            after = doc[end] if end < len(doc) else None
+            before = tokens[i - 1] if i > 0 else None
+            after = tokens[end] if end < len(tokens) else None
             joined = (before is not None and (before.i in in_entity or before.text == "-")) or (
                 after is not None and after.text == "-"
             )
-            if not (joined or self.in_title(i) or (doc[i].is_sent_start and end - i == 1)):
+            if not (joined or (tokens[i].is_sent_start and end - i == 1) or self.in_title(i)):
                 runs.append(doc[i:end])
             i = end
         return tuple(runs)

@@ -270,10 +270,13 @@ def _with_shared_surname(span: Span, name: str) -> str:
     doc = span.doc
     if len(span) != 1 or span.end + 2 >= len(doc) or doc[span.end].lower_ != "and":
         return name
-    following = next((e for e in doc.ents if e.start == span.end + 1), None)
-    if following is None or following.label_ != "PERSON" or len(following) < 2:
+    following = doc[span.end + 1]
+    if following.ent_iob_ != "B" or following.ent_type_ != "PERSON":
         return name
-    return f"{name} {following[-1].text}"
+    end = span.end + 2
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return name if end - (span.end + 1) < 2 else f"{name} {doc[end - 1].text}"
 
 
 def _reads_as_a_person(span: Span, company_forms: set[str], surnames: set[str], resolver: Resolver) -> bool:
