@@ -293,15 +293,22 @@ def _named_otherwise(layout: Layout, records: dict[str, CompanyRecord]) -> list[
         if (
             not surface[:1].isupper()
             or layout.in_title(span.start)
-            or _is_real_place(surface)  # the model's own places may be companies here: not these
-            or surface.casefold() in PUBLICATIONS
-            or any(w in NOT_COMPANY_WORDS for w in words)
+            or _never_a_company(surface, words)
             or is_a_ship(words)
             or not shown_by_context(span, strict=span.label_ == "PERSON")
         ):
             continue
         found.append(span)
     return found
+
+
+def _never_a_company(name: str, words: list[str]) -> bool:
+    """A name the NER did not call an organisation that is still none whatever the context: a real
+    place (the model's own places may be companies here, not these), a publication, or a name with a
+    word such as "Ministry" or "Council"."""
+    return (
+        _is_real_place(name) or name.casefold() in PUBLICATIONS or any(w in NOT_COMPANY_WORDS for w in words)
+    )
 
 
 def _unlabelled_names(layout: Layout, records: dict[str, CompanyRecord]) -> list[Span]:
@@ -315,8 +322,7 @@ def _unlabelled_names(layout: Layout, records: dict[str, CompanyRecord]) -> list
         if taken.intersection(range(span.start, span.end)) or (
             words[0] in LEGAL_SUFFIX_TOKENS
             or len(name) < 3
-            or any(w in NOT_COMPANY_WORDS for w in words)
-            or _is_real_place(name)
+            or _never_a_company(name, words)
             or span.text.casefold() in PUBLICATIONS
             or span.text.upper() in _ACRONYM_STOPLIST
         ):

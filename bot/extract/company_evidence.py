@@ -158,7 +158,11 @@ def _described_as_company(span: Span, nouns: frozenset[str] = COMPANY_NOUNS) -> 
     doc = span.doc
     root = first_conjunct(span.root)
     head = root.head
-    if root.dep_ == "pobj" and introduces_examples(head) and head.head.lower_ in nouns | _OPERATED:
+    if (
+        root.dep_ == "pobj"
+        and introduces_examples(head)
+        and (head.head.lower_ in nouns or head.head.lower_ in _OPERATED)
+    ):
         return True  # "German firms including Deutsche Bahn", "discount stores such as Brambles"
     if root.dep_ in ("oprd", "attr", "dobj") and head.lower_ in _NAMING_VERBS and head.head.lower_ in nouns:
         return True  # "a firm called Quorvell"
@@ -232,15 +236,11 @@ def _in_a_deal(span: Span) -> bool:
     )
 
 
+_DEAL_WORDS = _DEAL_OBJECTS | BUSINESS_NOUNS | COMPANY_NOUNS | _OPERATED
+
+
 def _is_deal_object(token: Token) -> bool:
-    word = token.lower_
-    return (
-        token.ent_type_ == "ORG"
-        or word in _DEAL_OBJECTS
-        or word in BUSINESS_NOUNS
-        or word in COMPANY_NOUNS
-        or word in _OPERATED
-    )
+    return token.ent_type_ == "ORG" or token.lower_ in _DEAL_WORDS
 
 
 # Not "run": "state-run" is said of agencies and departments as much as of businesses.

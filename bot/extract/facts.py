@@ -120,11 +120,10 @@ def find_facts(
     amounts: list[FoundAmount],
     places: dict[int, list[str]],
     dates: dict[int, list[str]],
-    spokespeople: dict[str, str] | None = None,
+    spokespeople: dict[str, str],
 ) -> list[FoundFact]:
     """`spokespeople`: a company's people by the casefolded words of their names ("wright" -> Red
     Hat's key), so that "Wright also said ..." is the company's statement."""
-    spokespeople = spokespeople or {}
     facts: list[FoundFact] = []
     by_sentence: dict[int, list[FoundAmount]] = {}
     for amount in amounts:

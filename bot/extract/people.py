@@ -492,12 +492,12 @@ _COMPANY_ROLES = re.compile(
 )
 
 
+_OTHER_BODIES = NOT_COMPANY_WORDS | {"military", "presidential"}
+
+
 def _is_company_role(role: str) -> bool:
     """ "chairman", "company spokesperson"; not "military spokesperson", "party chairman"."""
-    words = set(role.split())
-    return bool(_COMPANY_ROLES.search(role)) and not words & (
-        NOT_COMPANY_WORDS | {"military", "presidential"}
-    )
+    return bool(_COMPANY_ROLES.search(role)) and _OTHER_BODIES.isdisjoint(role.split())
 
 
 _AGENT = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|man|woman)$")
