@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make run    set up, migrate and start the bot (terminal mode without TELEGRAM_BOT_TOKEN)"
 	@echo "make test   set up and run the whole test suite"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff and mypy"
 	@echo "make eval   extraction quality against tests/eval (precision and recall per field)"
 	@echo "make bench  extraction throughput against plain spaCy on the Wikinews corpus"
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml (needs the network)"
@@ -37,6 +37,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot storage tests benchmarks
 	$(BIN)/ruff format --check bot storage tests benchmarks
+	$(BIN)/mypy
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.eval.score

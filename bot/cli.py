@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichBar
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
@@ -80,7 +80,7 @@ class BarProgress:
 
     def __init__(self) -> None:
         self._bar: RichBar | None = None
-        self._task: int | None = None
+        self._task: TaskID | None = None
 
     def start(self, label: str, total: int) -> None:
         self.stop()

@@ -28,8 +28,8 @@ from bot.replies import (
     UrlButton,
 )
 
-_INLINE = {Text: "t", Bold: "b", Italic: "i", Code: "c"}
-_INLINE_BACK = {tag: cls for cls, tag in _INLINE.items()}
+_INLINE: dict[type[Text | Bold | Italic | Code], str] = {Text: "t", Bold: "b", Italic: "i", Code: "c"}
+_INLINE_BACK: dict[str, type[Text | Bold | Italic | Code]] = {tag: cls for cls, tag in _INLINE.items()}
 
 
 def reply_to_data(reply: Reply) -> dict[str, Any]:

@@ -36,7 +36,8 @@ def find_existing(session: Session, canonical_url: str | None, content_hash: str
         condition = or_(Article.canonical_url == canonical_url, condition)
     found = session.scalars(select(Article).where(condition)).all()
     by_url = [a for a in found if canonical_url and a.canonical_url == canonical_url]
-    return (by_url or found or [None])[0]
+    candidates = by_url or found
+    return candidates[0] if candidates else None
 
 
 def known_urls(session: Session, canonical_urls: Iterable[str]) -> set[str]:

@@ -121,8 +121,16 @@ def sync_gazetteer(session: Session, entries: Iterable[GazetteerEntry]) -> int:
 
 
 class GazetteerEntry(Protocol):
-    id: str
-    name: str
-    aliases: tuple[str, ...]
-    tickers: tuple[str, ...]
-    country: str | None
+    """What sync_gazetteer reads of a gazetteer company (bot.extract.gazetteer.KnownCompany). Read-only
+    properties: a frozen dataclass's fields cannot be set, so plain attributes would not match it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+    @property
+    def tickers(self) -> tuple[str, ...]: ...
+    @property
+    def country(self) -> str | None: ...

@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from typing import cast as typing_cast
 
 from sqlalchemy import ColumnElement, String, and_, cast, func, insert, literal, null, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -65,7 +67,7 @@ def due_cursors(
 ) -> list[tuple[datetime | None, Any]]:
     """(cursor, frequency) of every subscriber whose digest is due: how far back the news must be read."""
     query = select(Subscriber.cursor, Subscriber.frequency).where(*_digest_due(now, chat_id))
-    return [tuple(row) for row in session.execute(query)]
+    return [(cursor, frequency) for cursor, frequency in session.execute(query)]
 
 
 def unscheduled_subscribers(session: Session, *, chat_id: int | None = None) -> list[Subscriber]:
@@ -269,4 +271,6 @@ def forget_old_replies(session: Session, before: datetime) -> int:
         )
         .values(reply=null())  # SQL NULL: a None would be stored as the JSON value null
     )
-    return result.rowcount or 0
+    # Session.execute is typed as returning a Result; a DML statement's is a CursorResult, which has
+    # rowcount (typing_cast: `cast` here is SQL's).
+    return typing_cast(CursorResult[Any], result).rowcount or 0

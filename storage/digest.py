@@ -80,6 +80,7 @@ def stories_between(session: Session, since: datetime, until: datetime) -> list[
             continue  # a new source's archive
         story = stories.get(key)
         if story is None:
+            assert ready_at is not None  # the WHERE on ready_at leaves NULLs out
             stories[key] = DigestStory(key, article_id, title, url, name, ready_at, archive_age=age)
             sources[key] = {name or f"#{article_id}"}
         else:

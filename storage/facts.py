@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.extract.models import ArticleFacts
@@ -126,7 +127,8 @@ def extraction_failures(session: Session) -> dict[int | None, tuple[int, str]]:
 def mark_all_for_extraction(session: Session) -> int:
     """Queue every article for extraction again (after the extractor improved), failed ones too."""
     result = session.execute(update(Article).values(extracted_at=None, extraction_attempts=0))
-    return result.rowcount or 0
+    # Session.execute is typed as returning a Result; a DML statement's is a CursorResult, which has rowcount.
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,8 @@ def people_named(session: Session, name: str, *, limit: int = 3, articles: int =
     people = [
         PersonInNews(e.name, tuple(e.roles), tuple(e.articles[:articles]), e.whole) for e in found.values()
     ]
-    whole = [p for p in people if p.whole_name]
-    return (whole or people)[:limit]
+    whole_named = [p for p in people if p.whole_name]
+    return (whole_named or people)[:limit]
 
 
 @dataclass

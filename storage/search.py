@@ -16,12 +16,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from storage.articles import news_date, source_name
 from storage.models import Article, Company, Fact, Source
+
+if TYPE_CHECKING:
+    from alembic.runtime.environment import NameFilterParentNames, NameFilterType
 
 MAX_TERMS = 32
 SNIPPET_WORDS = 20
@@ -38,7 +42,7 @@ SEARCH_INDEX = "ix_articles_search_vector"
 _MARK_ON, _MARK_OFF = "\ue000", "\ue001"  # private-use characters around matched words in snippets
 
 
-def include_name(name: str | None, type_: str, parent_names: dict[str, str | None]) -> bool:
+def include_name(name: str | None, type_: NameFilterType, parent_names: NameFilterParentNames) -> bool:
     """An Alembic `include_name` hook: False for the full-text search objects of migration 0004."""
     if type_ == "table":
         return name not in SEARCH_TABLES
@@ -227,8 +231,8 @@ def top_facts(session: Session, article_ids: list[int]) -> dict[int, TopFact]:
         .order_by(Fact.article_id, Fact.kind == "statement", Fact.position)
     )
     found: dict[int, TopFact] = {}
-    for article_id, *fields in rows:
-        found.setdefault(article_id, TopFact(*fields))
+    for article_id, kind, company, amount_value, amount_currency, place, sentence in rows:
+        found.setdefault(article_id, TopFact(kind, company, amount_value, amount_currency, place, sentence))
     return found
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -43,7 +44,8 @@ def unfollow(session: Session, subscriber: Subscriber, company_id: int) -> bool:
     result = session.execute(
         delete(Follow).where(Follow.subscriber_id == subscriber.id, Follow.company_id == company_id)
     )
-    return bool(result.rowcount)
+    # Session.execute is typed as returning a Result; a DML statement's is a CursorResult, which has rowcount.
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 def followed_companies(session: Session, subscriber: Subscriber) -> list[Company]:

@@ -132,11 +132,11 @@ def stats_command(session: Session, chat: Chat, _args: str) -> Reply:
     if not chat.admin:
         return Reply.text(ADMINS_ONLY)
 
-    def count(query: Select[tuple[int]]) -> int:
+    def count(query: Select[int]) -> int:
         return session.scalar(query) or 0
 
     states = dict(session.execute(select(Source.state, func.count()).group_by(Source.state)).all())
-    lines = (
+    lines: tuple[tuple[str], ...] = (
         (f"Articles: {count(select(func.count()).select_from(Article))}",),
         (f"Facts: {count(select(func.count()).select_from(Fact))}",),
         (f"Companies: {count(select(func.count()).select_from(Company))}",),

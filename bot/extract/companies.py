@@ -229,9 +229,9 @@ def find_companies(
         canonical_name(surface).casefold() for span, surface in pending if not layout.in_title(span.start)
     }
     for span, surface in pending:
-        known = gazetteer.lookup(surface) or gazetteer.lookup(canonical_name(surface))
-        if known is not None:
-            _add(records, known.id, known.name, known.id, surface, span, layout)
+        listed = gazetteer.lookup(surface) or gazetteer.lookup(canonical_name(surface))
+        if listed is not None:
+            _add(records, listed.id, listed.name, listed.id, surface, span, layout)
             continue
         if _is_junk(span, surface, layout, not_companies):
             continue

@@ -136,14 +136,14 @@ def find_facts(
         if kind is None or any(child.dep_ == "neg" for child in sentence.root.children):
             continue  # nothing to report, or what did not happen ("did not take part this time")
         for company in _actors(sentence, resolver, sentence_amounts, spokespeople):
-            amount = next((a for a in sentence_amounts if a.company == company), None)
+            company_amount = next((a for a in sentence_amounts if a.company == company), None)
             facts.append(
                 FoundFact(
                     kind=kind,
                     company=company,
-                    amount=amount,
-                    place=(places.get(index) or [None])[0],
-                    date=(dates.get(index) or [None])[0],
+                    amount=company_amount,
+                    place=places[index][0] if places.get(index) else None,
+                    date=dates[index][0] if dates.get(index) else None,
                     sentence=index,
                 )
             )

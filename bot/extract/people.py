@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from bot.extract.companies import NOT_COMPANY_WORDS, is_a_ship, names_an_organisation
 from bot.extract.layout import Layout
@@ -459,7 +459,7 @@ def _apposition_after(span: Span, resolver: Resolver) -> tuple[list[Token], str 
     return role, organization
 
 
-def _walk_left(doc: Span, head: int, resolver: Resolver, floor: int) -> tuple[list[Token], str | None]:
+def _walk_left(doc: Doc, head: int, resolver: Resolver, floor: int) -> tuple[list[Token], str | None]:
     """The role phrase ending at `head`, walking left over its modifiers, and a company that owns it
     ("ASE's", "TSMC Chairman")."""
     start = head

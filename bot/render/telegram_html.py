@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 from itertools import groupby
-from typing import TypeAlias
+from typing import NotRequired, TypeAlias, TypedDict
 
 from bot.replies import (
     Block,
@@ -46,7 +46,17 @@ EMPTY_WITH_BUTTONS = "Choose one:"  # Telegram cannot send buttons without text
 
 Tag: TypeAlias = tuple[str, str | None]  # ("b", None), ("a", "https://…")
 Style: TypeAlias = tuple[Tag, ...]  # outermost first
-Keyboard: TypeAlias = list[list[dict[str, str]]]
+
+
+class KeyboardButton(TypedDict):
+    """The keyword arguments of one telegram.InlineKeyboardButton: a callback button or a URL button."""
+
+    text: str
+    callback_data: NotRequired[str]
+    url: NotRequired[str]
+
+
+Keyboard: TypeAlias = list[list[KeyboardButton]]
 
 _BOLD: Style = (("b", None),)
 _INLINE_TAGS: dict[type, str] = {Bold: "b", Italic: "i", Code: "code"}
@@ -293,7 +303,7 @@ def _open(tag: Tag) -> str:
 
 
 def _keyboard(reply: Reply) -> Keyboard | None:
-    rows = [
+    rows: Keyboard = [
         [
             {"text": b.label, "callback_data": b.action}
             if isinstance(b, Button)
