@@ -31,8 +31,12 @@ run: $(STAMP)
 	$(BIN)/digestbot db upgrade
 	$(BIN)/digestbot run
 
+# Four workers on any machine: most of the slow tests wait on real processes and real minutes, not
+# on the CPU. Each worker has its own PostgreSQL database (tests/conftest.py).
+TEST_WORKERS ?= 4
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot storage tests benchmarks

@@ -44,11 +44,11 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
 from benchmarks.store import fresh_database
-from bot.commands.company import company_action
+from bot.commands import actions
 from bot.commands.context import Chat
 from bot.commands.router import handle_action, handle_text
-from bot.enrich import extract_pending, sync_companies
 from bot.extract.pipeline import DEFAULT_MODEL, Extractor
+from bot.extraction_job import extract_pending, sync_companies
 from bot.ingest.folder import read_article_file
 from bot.ingest.http import Fetcher
 from bot.ingest.models import ArticleDraft, Status
@@ -169,7 +169,7 @@ def _command(name: str) -> Callable[[Any], Reply]:
 
 
 def _more(company_id: int) -> Callable[[Any], Reply]:
-    return lambda session: handle_action(session, CHAT, company_action(company_id, 1))
+    return lambda session: handle_action(session, CHAT, actions.company_page(company_id, 1))
 
 
 def query_mix(db: Database) -> list[Query]:

@@ -91,6 +91,7 @@ from telegram import Bot
 import benchmarks.store as store
 import bot.delivery.dispatch as dispatch_module
 import bot.delivery.telegram as telegram_module
+import bot.digest.service as service_module
 import storage.deliveries as deliveries_module
 from bot.delivery.dispatch import Dispatcher
 from bot.delivery.telegram import PER_SECOND, TelegramOutbox
@@ -180,8 +181,8 @@ def server_version(db: Database) -> str:
 def build_corpus(db: Database, model: str | None) -> dict[str, float]:
     """Migrate, store the Wikinews corpus as drafts, extract it with the real pipeline."""
     # The extraction side (spaCy) is imported here only: the measuring process never loads it.
-    from bot.enrich import extract_pending, sync_companies
     from bot.extract.pipeline import DEFAULT_MODEL, Extractor
+    from bot.extraction_job import extract_pending, sync_companies
     from bot.ingest.http import Fetcher
     from bot.ingest.models import ArticleDraft
     from bot.ingest.pipeline import Ingestor
@@ -510,14 +511,14 @@ def instrumented(
     schedule = "schedule (periods, due times)"
     with ExitStack() as stack:
         for target, name, label, observe in (
-            # the dispatcher calls these by the names it imported: patched in its module
-            (dispatch_module, "compose_digest", "compose_digest (lines cached)", saw_lines),
+            # the dispatcher and the digest service call these by the names they imported: patched there
+            (service_module, "compose_digest", "compose_digest (lines cached)", saw_lines),
             (dispatch_module, "reply_to_data", "reply_to_data (serialize)", None),
-            (dispatch_module, "stories_between", "stories_between", None),
-            (dispatch_module, "_followed", "follows", None),
+            (service_module, "stories_between", "stories_between", None),
+            (dispatch_module, "followed_by", "follows", None),
             (dispatch_module, "latest_period", schedule, None),
             (dispatch_module, "next_due", schedule, None),
-            (dispatch_module, "window_start", schedule, None),
+            (service_module, "window_start", schedule, None),
             (dispatch_module, "schedule_of", schedule, None),
             # and these through the module `deliveries`
             (deliveries_module, "due_cursors", "due_cursors (once a round)", None),

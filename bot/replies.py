@@ -14,6 +14,7 @@ from bot.ingest.normalize import without_tracking
 CALLBACK_DATA_LIMIT = 64  # bytes of UTF-8: Telegram's limit for a button's callback_data
 LABEL_LIMIT = 64  # characters on a button
 LINK_SCHEMES = frozenset({"http", "https", "tg"})
+UNTITLED = "(untitled)"  # what a title with no text shows
 
 
 def is_safe_url(url: str) -> bool:
@@ -77,6 +78,17 @@ class Link:
 
 Inline: TypeAlias = Text | Bold | Italic | Code | Link
 Line: TypeAlias = tuple[Inline | str, ...]
+
+
+def title_link(title: str, url: str | None, *, bold: bool = True) -> Link | Bold | Text:
+    """A title that opens `url`: a `Link` when the adapters render the URL as one (`is_safe_url`),
+    else the title alone, bold (a headline stands out either way) or, with `bold=False`, plain. A
+    blank title reads `UNTITLED`: a link without text would not show at all."""
+    if not title.strip():
+        title = UNTITLED
+    if url and is_safe_url(url):
+        return Link(title, url)
+    return Bold(title) if bold else Text(title)
 
 
 def _line(parts: object) -> Line:

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.db import chunks
 from storage.models import Article, Source
 
 
@@ -19,6 +20,12 @@ def source_name() -> ColumnElement[str | None]:
     title), else the name of the source it was fetched from. Select it with
     `.outerjoin(Source, Source.id == Article.source_id)`; `bot.extract.card.source_label` words it."""
     return func.coalesce(Article.source_name, Source.name)
+
+
+def story_key() -> ColumnElement[int]:
+    """An article's story: its `story_id` (the story's first article), or its own id when it is that
+    first article. Digests, alerts and story grouping all key stories by it."""
+    return func.coalesce(Article.story_id, Article.id)
 
 
 def news_date() -> ColumnElement[datetime]:
@@ -43,8 +50,7 @@ def find_existing(session: Session, canonical_url: str | None, content_hash: str
 def known_urls(session: Session, canonical_urls: Iterable[str]) -> set[str]:
     urls = list(set(canonical_urls))
     known: set[str] = set()
-    for start in range(0, len(urls), 500):
-        chunk = urls[start : start + 500]
+    for chunk in chunks(urls):
         known.update(session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
     return known
 
@@ -126,7 +132,7 @@ def story_candidates(session: Session, ids: Sequence[int], text_chars: int) -> l
     rows = session.execute(
         select(
             Article.id,
-            func.coalesce(Article.story_id, Article.id),
+            story_key(),
             Article.title,
             func.substr(Article.text, 1, text_chars),
         ).where(Article.id.in_(list(ids)))

@@ -11,6 +11,7 @@ from typing import NamedTuple, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.db import chunks
 from storage.models import Company, CompanyAlias
 
 
@@ -37,6 +38,18 @@ def companies_named(session: Session, name: str) -> list[Company]:
     return list(rows)
 
 
+def company_by_id(session: Session, company_id: int) -> Company | None:
+    """The company with this id, None when there is none (any more)."""
+    return session.get(Company, company_id)
+
+
+def alias_table(session: Session) -> dict[str, tuple[int, str]]:
+    """Every alias and ticker by its folded form, with its company's id and canonical name: what a
+    name that none goes by exactly is compared with for typos."""
+    rows = session.execute(select(CompanyAlias.folded, Company.id, Company.name).join(Company))
+    return {folded: (company_id, name) for folded, company_id, name in rows}
+
+
 class AliasMatch(NamedTuple):
     folded: str
     alias: str  # as the company writes it ("TSMC", "Apple")
@@ -50,11 +63,11 @@ def aliases_folded_as(session: Session, forms: Iterable[str]) -> list[AliasMatch
     company; looked up through the index on the folded column, a few hundred forms at a time."""
     wanted = sorted(set(forms))
     found: list[AliasMatch] = []
-    for start in range(0, len(wanted), 500):
+    for chunk in chunks(wanted):
         rows = session.execute(
             select(CompanyAlias.folded, CompanyAlias.alias, CompanyAlias.is_ticker, Company.id, Company.name)
             .join(Company)
-            .where(CompanyAlias.folded.in_(wanted[start : start + 500]))
+            .where(CompanyAlias.folded.in_(chunk))
             .order_by(Company.id, CompanyAlias.id)
         )
         found += [AliasMatch(*row) for row in rows]

@@ -1,14 +1,16 @@
-"""Engine and sessions: SQLite (WAL, busy timeout) as the embedded default, PostgreSQL via psycopg 3."""
+"""Engine and sessions: SQLite (WAL, busy timeout) as the embedded default, PostgreSQL via psycopg 3;
+and `chunks`, how every query with a long IN (...) list stays under the backends' parameter limits."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -16,6 +18,21 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Items per IN (...) list. SQLite builds before 3.32 bind at most 999 parameters per statement (newer
+# ones 32766, PostgreSQL 65535); 400 leaves room for a query that binds two per item (an id and a
+# key: storage.deliveries.claimed_keys) and a few of its own.
+IN_LIST_CHUNK = 400
+
+T = TypeVar("T")
+
+
+def chunks(items: Iterable[T], size: int = IN_LIST_CHUNK) -> Iterator[list[T]]:
+    """`items` in order, in lists of at most `size`: one query each, `column.in_(chunk)`."""
+    if size < 1:
+        raise ValueError(f"a chunk holds at least one item, not {size}")
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 class DatabaseUnavailable(Exception):

@@ -14,10 +14,12 @@ from datetime import datetime
 from typing import Any
 from typing import cast as typing_cast
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, insert, literal, null, select, update
+from sqlalchemy import ColumnElement, String, and_, cast, insert, literal, null, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from storage.articles import story_key
+from storage.db import chunks
 from storage.models import (
     Article,
     ArticleCompany,
@@ -82,10 +84,9 @@ def claimed_keys(
     session: Session, kind: DeliveryKind, pairs: Iterable[tuple[int, str]]
 ) -> set[tuple[int, str]]:
     """Which (subscriber id, key) pairs already have a ledger row."""
-    pairs = list(pairs)
     found: set[tuple[int, str]] = set()
-    for start in range(0, len(pairs), 400):
-        chunk = set(pairs[start : start + 400])
+    for batch in chunks(pairs):
+        chunk = set(batch)
         ids = {sid for sid, _ in chunk}
         keys = {key for _, key in chunk}
         rows = session.execute(
@@ -207,20 +208,20 @@ def alert_candidates(
 ) -> list[AlertCandidate]:
     """(subscriber, story) pairs where an article that became news in the window is about (salient) a
     company the subscriber followed before the article became news, and no alert for the story exists."""
-    story_key = func.coalesce(Article.story_id, Article.id)
+    story = story_key()
     already = (
         select(Delivery.id)
         .where(
             Delivery.subscriber_id == Subscriber.id,
             Delivery.kind == DeliveryKind.ALERT,
-            Delivery.key == literal("story:", String).concat(cast(story_key, String)),
+            Delivery.key == literal("story:", String).concat(cast(story, String)),
         )
         .exists()
     )
     query = (
         select(
             Subscriber.id,
-            story_key,
+            story,
             Article.id,
             ArticleCompany.company_id,
             Subscriber.quiet_start,

@@ -10,14 +10,14 @@ became news, and later copies only add "also reported by" sources to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.articles import source_name
+from storage.articles import source_name, story_key
+from storage.db import chunks
 from storage.models import Article, ArticleCompany, Company, Source
 from storage.search import TopFact, top_facts
 
@@ -27,7 +27,6 @@ STORY_SPAN = timedelta(days=4)
 # The longest digest period (weekly): first-fetch articles published longer than this before the
 # fetch are a new source's archive for every subscriber.
 LONGEST_PERIOD = timedelta(days=7)
-CHUNK = 900  # ids per IN (...) list, under SQLite's parameter limit
 
 
 @dataclass
@@ -55,10 +54,9 @@ class DigestStory:
 
 def stories_between(session: Session, since: datetime, until: datetime) -> list[DigestStory]:
     """Stories that became news after `since` and up to `until`, oldest first."""
-    story_key = func.coalesce(Article.story_id, Article.id)
     rows = session.execute(
         select(
-            story_key.label("key"),
+            story_key().label("key"),
             Article.id,
             Article.title,
             Article.url,
@@ -92,7 +90,7 @@ def stories_between(session: Session, since: datetime, until: datetime) -> list[
         story.other_sources = len(sources[key]) - 1
     _add_companies(session, fresh, since, until)
     by_article = {s.article_id: s for s in fresh.values()}
-    for ids in _chunks(list(by_article)):
+    for ids in chunks(by_article):
         for article_id, fact in top_facts(session, ids).items():
             by_article[article_id].fact = fact
     return sorted(fresh.values(), key=lambda s: (s.news_at, s.article_id))
@@ -109,10 +107,9 @@ def _add_companies(
     session: Session, stories: dict[int, DigestStory], since: datetime, until: datetime
 ) -> None:
     """The salient companies of every copy of each story (a copy may name one the first missed)."""
-    story_key = func.coalesce(Article.story_id, Article.id)
     seen: dict[int, set[int]] = {key: set() for key in stories}
     for key, company_id, name in session.execute(
-        select(story_key, Company.id, Company.name)
+        select(story_key(), Company.id, Company.name)
         .join(ArticleCompany, ArticleCompany.article_id == Article.id)
         .join(Company, Company.id == ArticleCompany.company_id)
         .where(
@@ -133,8 +130,3 @@ def _archive_age(backfill: bool, published_at: datetime | None, ingested_at: dat
     if published_at is None:
         return timedelta(0)
     return max(ingested_at - published_at, timedelta(0))
-
-
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]

@@ -1,26 +1,98 @@
 """Storing what extraction found in an article: its companies (through the alias table), people,
 amounts, facts, places and key points. Saving again replaces the article's previous facts, which is
-how re-extraction after an improvement works."""
+how re-extraction after an improvement works.
+
+What is saved is read through the Protocols below, the stored shape of an article's facts: the
+extractor's dataclasses (bot.extract.models) match them, and storage needs nothing from `bot`."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.extract.models import ArticleFacts
 from storage.articles import source_name
 from storage.companies import ensure_company
 from storage.models import Article, ArticleAmount, ArticleCompany, ArticlePerson, Company, Fact, Source
 
 
-def save_facts(
-    session: Session, article: Article, facts: ArticleFacts, *, version: int, now: datetime
-) -> None:
+class FoundCompany(Protocol):
+    @property
+    def name(self) -> str: ...  # canonical
+    @property
+    def aliases(self) -> Sequence[str]: ...  # the surface forms in this article
+    @property
+    def mentions(self) -> int: ...
+    @property
+    def salient(self) -> bool: ...
+    @property
+    def gazetteer_id(self) -> str | None: ...
+
+
+class FoundPerson(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def organization(self) -> str | None: ...  # a FoundCompany's name
+
+
+class FoundMoney(Protocol):
+    @property
+    def value(self) -> float: ...
+    @property
+    def currency(self) -> str: ...  # ISO 4217
+
+
+class FoundAmount(FoundMoney, Protocol):
+    @property
+    def text(self) -> str: ...
+    @property
+    def company(self) -> str | None: ...
+    @property
+    def sentence(self) -> str: ...
+
+
+class FoundFact(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def company(self) -> str | None: ...
+    @property
+    def amount(self) -> FoundMoney | None: ...
+    @property
+    def place(self) -> str | None: ...
+    @property
+    def date(self) -> str | None: ...  # YYYY-MM-DD
+    @property
+    def sentence(self) -> str: ...
+
+
+class FoundFacts(Protocol):
+    """An article's facts as the extractor hands them over (bot.extract.models.ArticleFacts)."""
+
+    @property
+    def companies(self) -> Sequence[FoundCompany]: ...
+    @property
+    def people(self) -> Sequence[FoundPerson]: ...
+    @property
+    def places(self) -> Sequence[str]: ...
+    @property
+    def amounts(self) -> Sequence[FoundAmount]: ...
+    @property
+    def facts(self) -> Sequence[FoundFact]: ...
+    @property
+    def key_points(self) -> Sequence[str]: ...
+    @property
+    def notes(self) -> Sequence[str]: ...
+
+
+def save_facts(session: Session, article: Article, facts: FoundFacts, *, version: int, now: datetime) -> None:
     for table in (ArticleCompany, ArticlePerson, ArticleAmount, Fact):
         session.execute(delete(table).where(table.article_id == article.id))
     companies: dict[str, Company] = {}

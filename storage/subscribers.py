@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import time
 from typing import Any, cast
 
@@ -9,6 +11,7 @@ from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.db import chunks
 from storage.models import Company, Follow, Subscriber
 
 
@@ -57,3 +60,16 @@ def followed_companies(session: Session, subscriber: Subscriber) -> list[Company
             .order_by(Company.name)
         )
     )
+
+
+def followed_by(session: Session, subscriber_ids: Sequence[int]) -> dict[int, dict[int, str]]:
+    """The companies each subscriber follows ({subscriber id: {company id: name}}), for many at once."""
+    follows: dict[int, dict[int, str]] = defaultdict(dict)
+    for chunk in chunks(subscriber_ids):
+        for subscriber_id, company_id, name in session.execute(
+            select(Follow.subscriber_id, Company.id, Company.name)
+            .join(Company, Company.id == Follow.company_id)
+            .where(Follow.subscriber_id.in_(chunk))
+        ):
+            follows[subscriber_id][company_id] = name
+    return dict(follows)

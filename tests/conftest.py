@@ -1,18 +1,32 @@
-"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, and a local web server."""
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, and a local web server.
+
+PostgreSQL: DIGESTBOT_TEST_POSTGRES_URL names a server (and a database there to connect to first);
+each pytest run, and each of its xdist workers, works in a database of its own on that server,
+made when the session starts and dropped when it ends, so two runs at once never clobber each other.
+`POSTGRES_URL` is this process's database."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from storage import migrate
 from storage.db import Database
+from tests.support.templates import StoreTemplates
 from tests.support.webserver import LocalWebServer
 
-POSTGRES_URL = os.environ.get("DIGESTBOT_TEST_POSTGRES_URL")
+SERVER_URL = os.environ.get("DIGESTBOT_TEST_POSTGRES_URL")
+# xdist gives its workers one id for the run; a run without xdist makes its own.
+_RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+_DATABASE = f"digestbot_test_{_RUN[:12]}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+POSTGRES_URL = (
+    make_url(SERVER_URL).set(database=_DATABASE).render_as_string(hide_password=False) if SERVER_URL else None
+)
 NO_POSTGRES = "PostgreSQL not available: set DIGESTBOT_TEST_POSTGRES_URL (.ci/run starts one)"
 
 
@@ -23,6 +37,27 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest
         if name.startswith(("TELEGRAM_", "DATABASE_URL", "SEEDS_DIR", "ADMIN_CHAT_IDS", "NLP_MODEL")):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_database() -> Iterator[None]:
+    """This process's own database on the test server, for the whole session."""
+    if SERVER_URL is None:
+        yield
+        return
+    server = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{_DATABASE}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{_DATABASE}"'))
+    yield
+    with server.connect() as conn:
+        ours = conn.scalars(
+            text("SELECT datname FROM pg_database WHERE datname = :name OR datname LIKE :templates"),
+            {"name": _DATABASE, "templates": f"{_DATABASE}_%"},
+        ).all()
+        for name in ours:  # this process's database and its stored templates (tests.support.templates)
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
 
 
 def _fresh_postgres(url: str) -> None:
@@ -37,14 +72,26 @@ def pytest_report_header() -> str:
     return f"PostgreSQL: {POSTGRES_URL}" if POSTGRES_URL else f"PostgreSQL tests skipped: {NO_POSTGRES}"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-slow",
+        action="store_true",
+        help="run tests marked slow on every database (by default on SQLite only); .ci/run does",
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Without a server, the PostgreSQL runs are skipped with one reason, reported once."""
-    if POSTGRES_URL:
-        return
-    marker = pytest.mark.skip(reason=NO_POSTGRES)
+    """Without a server, the PostgreSQL runs are skipped with one reason, reported once. A test
+    marked slow runs on SQLite only, unless --run-slow."""
+    slow = pytest.mark.skip(reason="slow: on SQLite only without --run-slow (.ci/run runs both)")
+    no_server = pytest.mark.skip(reason=NO_POSTGRES)
     for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(marker)
+        if "postgres" not in item.keywords:
+            continue
+        if not POSTGRES_URL:
+            item.add_marker(no_server)
+        elif "slow" in item.keywords and not config.getoption("--run-slow"):
+            item.add_marker(slow)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -67,6 +114,19 @@ def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory)
     migrate.upgrade(database.engine)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> StoreTemplates:
+    """Stores with articles ingested and extracted once a session, copied into `db` per test."""
+    return StoreTemplates(tmp_path_factory.mktemp("templates"), SERVER_URL, POSTGRES_URL)
+
+
+@pytest.fixture
+def stored(db: Database, templates: StoreTemplates) -> Callable[..., Database]:
+    """`stored(*paths)`: `db` (either backend) holding what `digestbot ingest` makes of each path,
+    ingested one after the other in that order; built once a session, copied for this test."""
+    return lambda *paths: templates.fill(db, paths)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from functools import partial
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.commands.context import Chat
@@ -19,8 +18,9 @@ from bot.ingest.http import Fetcher
 from bot.logs import MASK
 from bot.replies import Bold, Bullets, Paragraph, Reply
 from storage.facts import extraction_failures
-from storage.models import Article, Company, Fact, Source, SourceKind, SourceState, Subscriber
+from storage.models import Source, SourceKind, SourceState
 from storage.sources import SourceExists, add_source, list_sources, remove_source
+from storage.stats import store_counts
 
 ADMINS_ONLY = "This command is for the bot's admins."
 
@@ -131,19 +131,13 @@ def removesource_command(session: Session, chat: Chat, args: str) -> Reply:
 def stats_command(session: Session, chat: Chat, _args: str) -> Reply:
     if not chat.admin:
         return Reply.text(ADMINS_ONLY)
-
-    def count(query: Select[int]) -> int:
-        return session.scalar(query) or 0
-
-    states = dict(session.execute(select(Source.state, func.count()).group_by(Source.state)).all())
+    counts = store_counts(session)
     lines: tuple[tuple[str], ...] = (
-        (f"Articles: {count(select(func.count()).select_from(Article))}",),
-        (f"Facts: {count(select(func.count()).select_from(Fact))}",),
-        (f"Companies: {count(select(func.count()).select_from(Company))}",),
-        (
-            f"Subscribers: {count(select(func.count()).select_from(Subscriber).where(Subscriber.subscribed, Subscriber.active))} active",
-        ),
-        ("Sources: " + ", ".join(f"{states.get(state, 0)} {state.value}" for state in SourceState),),
+        (f"Articles: {counts.articles}",),
+        (f"Facts: {counts.facts}",),
+        (f"Companies: {counts.companies}",),
+        (f"Subscribers: {counts.subscribers} active",),
+        ("Sources: " + ", ".join(f"{n} {state.value}" for state, n in counts.sources.items()),),
     )
     failures = extraction_failures(session)
     if failures:

@@ -9,11 +9,14 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from bot.commands import actions
 from bot.commands.latest import article_line
 from bot.commands.resolve import MAX_QUERY, Resolution, companies_in_text, resolve_company
 from bot.extract.card import fact_summary, source_label
 from bot.ingest.text import plain_text
-from bot.replies import Block, Bold, Bullets, Button, Heading, Italic, Link, Paragraph, Reply
+from bot.replies import Block, Bold, Bullets, Button, Heading, Italic, Paragraph, Reply, title_link
+from bot.text import cut
+from storage.companies import company_by_id
 from storage.facts import (
     FactRow,
     company_article_count,
@@ -21,16 +24,12 @@ from storage.facts import (
     company_people,
     related_companies,
 )
-from storage.models import Company
 from storage.people import PersonInNews, people_named
 from storage.search import article_summaries
 
 PAGE = 5
+SENTENCE_LIMIT = 220  # characters of a fact's sentence on the company page
 EXAMPLE = "/company ASE"
-
-
-def company_action(company_id: int, page: int) -> str:
-    return f"co:{company_id}:{page}"
 
 
 def company_command(session: Session, query: str) -> Reply:
@@ -39,9 +38,7 @@ def company_command(session: Session, query: str) -> Reply:
     if not query:
         return Reply.error("Which company? Give a name, an alias or a ticker.", example=EXAMPLE)
     resolution = resolve_company(session, query)
-    reply = known_reply(session, resolution) or not_one_company(
-        resolution, lambda company_id: company_action(company_id, 0)
-    )
+    reply = known_reply(session, resolution) or not_one_company(resolution, actions.company_page)
     return Reply(reply.blocks, reply.buttons, reply.link_preview, notice or reply.notice)
 
 
@@ -77,7 +74,7 @@ def known_reply(session: Session, resolution: Resolution) -> Reply | None:
 
 def _company_or_choice(session: Session, resolution: Resolution) -> Reply:
     if resolution.company is None:
-        return not_one_company(resolution, lambda company_id: company_action(company_id, 0))
+        return not_one_company(resolution, actions.company_page)
     reply = company_page(session, resolution.company.company_id, page=0)
     if not resolution.fuzzy:
         return reply
@@ -120,12 +117,14 @@ def person_reply(session: Session, people: list[PersonInNews]) -> Reply:
             blocks.append(Paragraph((Bold("Named in"),)))
             blocks.append(Bullets(tuple(named)))
         companies.update((cid, name) for _, cid, name in person.roles if cid is not None and name)
-    buttons = tuple((Button(name[:64], company_action(cid, 0)),) for cid, name in list(companies.items())[:3])
+    buttons = tuple(
+        (Button(name[:64], actions.company_page(cid)),) for cid, name in list(companies.items())[:3]
+    )
     return Reply(tuple(blocks), buttons)
 
 
 def company_page(session: Session, company_id: int, page: int) -> Reply:
-    company = session.get(Company, company_id)
+    company = company_by_id(session, company_id)
     if company is None:
         return Reply.error("That company is no longer known.", example=EXAMPLE)
     page = max(0, page)
@@ -157,7 +156,7 @@ def company_page(session: Session, company_id: int, page: int) -> Reply:
         related = related_companies(session, company_id)
         if related:
             blocks.append(Paragraph((Bold("Appears with: "), ", ".join(related))))
-    buttons = ((Button("More ▸", company_action(company_id, page + 1)),),) if more else ()
+    buttons = ((Button("More ▸", actions.company_page(company_id, page + 1)),),) if more else ()
     return Reply(tuple(blocks), buttons)
 
 
@@ -165,12 +164,8 @@ def _fact_line(fact: FactRow) -> tuple:
     details = [fact_summary(fact.kind, None, fact.amount_value, fact.amount_currency, fact.place)]
     details += [fact.date.isoformat()] if fact.date else []
     source = source_label(fact.source_name, fact.url)
-    origin = Link(source, fact.url) if fact.url and fact.url.startswith("http") else source
-    return (Bold(" · ".join(details)), f" — “{_trim(fact.sentence)}” — ", origin)
-
-
-def _trim(sentence: str, limit: int = 220) -> str:
-    return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+    origin = title_link(source, fact.url, bold=False)
+    return (Bold(" · ".join(details)), f" — “{cut(fact.sentence, SENTENCE_LIMIT, words=True)}” — ", origin)
 
 
 def _shortest(names: list[str], limit: int) -> list[str]:

@@ -1,13 +1,14 @@
-"""Who is asking: the chat a command comes from, and its subscriber row."""
+"""Who is asking: the chat a command comes from, its subscriber row, and the clock commands read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time
 
 from sqlalchemy.orm import Session
 
-from storage.models import Subscriber
+from storage.models import Subscriber, utcnow
 from storage.subscribers import subscriber_for
 
 
@@ -19,13 +20,17 @@ class Chat:
     `may_change` is False for a member of a group who is not one of the group's admins: the router
     then refuses the commands and buttons that change the chat (see `bot.commands.router.changes_chat`).
     The transport finds it out (Telegram's getChatMember) only for those; private chats and the
-    terminal may always change their own."""
+    terminal may always change their own.
+
+    `clock` is what "now" is for the commands (when the next digest falls due, what /digest covers),
+    as `bot.delivery.dispatch.Dispatcher.clock` is for deliveries; tests give a fixed one."""
 
     id: int
     admin: bool = False
     may_change: bool = True
     default_time: time = time(8, 0)
     default_zone: str = "UTC"
+    clock: Callable[[], datetime] = field(default=utcnow, compare=False, repr=False)
 
 
 def subscriber(session: Session, chat: Chat) -> Subscriber:

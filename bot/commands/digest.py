@@ -5,12 +5,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.commands.context import Chat, subscriber
-from bot.digest.plan import digest_for
+from bot.digest.service import digest_for
 from bot.replies import Reply
-from storage.models import utcnow
 
 
 def digest_command(session: Session, chat: Chat, _args: str) -> Reply:
-    reply = digest_for(session, subscriber(session, chat), utcnow(), send_empty=True)
+    reply = digest_for(session, subscriber(session, chat), chat.clock(), send_empty=True)
     assert reply is not None
     return reply

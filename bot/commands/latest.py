@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 
 from bot.commands.context import Chat
 from bot.extract.card import fact_summary, source_label
-from bot.replies import Bold, Bullets, Heading, Inline, Italic, Link, Reply
+from bot.replies import Bullets, Heading, Inline, Italic, Reply, title_link
+from bot.text import cut
 from storage.search import ArticleSummary, TopFact, latest_articles
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
 EXAMPLE = "/latest 10"
+ECHO_LIMIT = 30  # characters of what was typed, quoted back in an error
 _NUMBER = re.compile(r"[+-]?\d+")
 
 
@@ -27,11 +29,11 @@ def latest_command(session: Session, _chat: Chat, args: str) -> Reply:
         count = int(args)
         if not 1 <= count <= MAX_COUNT:
             return Reply.error(
-                f"I can list from 1 to {MAX_COUNT} articles, not {_echo(args)}.", example=EXAMPLE
+                f"I can list from 1 to {MAX_COUNT} articles, not {cut(args, ECHO_LIMIT)}.", example=EXAMPLE
             )
     else:
         return Reply.error(
-            f"“{_echo(args)}” is not a number. Give how many articles you want, "
+            f"“{cut(args, ECHO_LIMIT)}” is not a number. Give how many articles you want, "
             f"1 to {MAX_COUNT} ({DEFAULT_COUNT} without a number).",
             example=EXAMPLE,
         )
@@ -48,11 +50,10 @@ def latest_command(session: Session, _chat: Chat, args: str) -> Reply:
 
 
 def article_line(article: ArticleSummary, extra: tuple[Inline | str, ...] = ()) -> tuple[Inline | str, ...]:
-    """Title (a link when the URL is http(s)), source and date; then `extra` lines and the top fact."""
-    url = article.url or ""
-    title = Link(article.title, url) if url.startswith(("http://", "https://")) else Bold(article.title)
+    """Title (a link when the URL is one to open), source and date; then `extra` lines and the top fact."""
     when = article.news_at.date().isoformat()
-    parts: list[Inline | str] = [title, f" — {source_label(article.source_name, url)} · {when}"]
+    source = source_label(article.source_name, article.url)
+    parts: list[Inline | str] = [title_link(article.title, article.url), f" — {source} · {when}"]
     parts += extra
     if article.fact is not None:
         parts += ["\n", Italic(fact_text(article.fact))]
@@ -62,7 +63,3 @@ def article_line(article: ArticleSummary, extra: tuple[Inline | str, ...] = ()) 
 def fact_text(fact: TopFact) -> str:
     """'Investment · TSMC · USD 165 billion · Arizona'."""
     return fact_summary(fact.kind, fact.company, fact.amount_value, fact.amount_currency, fact.place)
-
-
-def _echo(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

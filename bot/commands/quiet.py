@@ -18,9 +18,11 @@ from bot.commands.context import Chat, subscriber
 from bot.commands.subscribe import QUIET_EXAMPLE as EXAMPLE
 from bot.commands.subscribe import ScheduleError, describe_quiet, parse_time
 from bot.replies import Bold, Code, Paragraph, Reply
+from bot.text import cut
 from storage.models import Subscriber
 
 OFF = "off"
+ECHO_LIMIT = 40  # characters of what was typed, quoted back in an error
 # Between the two times: a hyphen or dash (phones turn "-" into "–"), "to", or a space.
 _SEPARATOR = re.compile(r"\s*[-–—]\s*|\s+to\s+|\s+", re.I)
 
@@ -32,7 +34,9 @@ def parse_quiet(args: str) -> tuple[time, time] | None:
         return None
     parts = _SEPARATOR.split(args)
     if len(parts) != 2 or not all(parts):
-        raise ScheduleError(f"I don't understand “{_shorten(args)}”: give a start and an end time, or “off”")
+        raise ScheduleError(
+            f"I don't understand “{cut(args, ECHO_LIMIT)}”: give a start and an end time, or “off”"
+        )
     times: list[time] = []
     problems: list[str] = []
     for part in parts:
@@ -42,7 +46,7 @@ def parse_quiet(args: str) -> tuple[time, time] | None:
             problems.append(str(exc))
             continue
         if clock is None:
-            problems.append(f"“{_shorten(part)}” is not a time of day (00:00 to 23:59)")
+            problems.append(f"“{cut(part, ECHO_LIMIT)}” is not a time of day (00:00 to 23:59)")
         else:
             times.append(clock)
     if problems:
@@ -100,7 +104,3 @@ def quiet_reply(sub: Subscriber) -> Reply:
             ),
         )
     )
-
-
-def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

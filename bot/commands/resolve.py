@@ -8,12 +8,10 @@ import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.extract.gazetteer import matchable_ticker
-from storage.companies import aliases_folded_as, companies_named, fold
-from storage.models import Company, CompanyAlias
+from storage.companies import alias_table, aliases_folded_as, companies_named, fold
 
 MAX_QUERY = 100
 FUZZY_MIN_LENGTH = 5  # short names must be exact: "ASE" is not "ASX"
@@ -62,8 +60,7 @@ def resolve_company(session: Session, query: str) -> Resolution:
     if exact:
         resolution.matches = [Match(c.id, c.name) for c in exact]
         return resolution
-    aliases = session.execute(select(CompanyAlias.folded, Company.id, Company.name).join(Company)).all()
-    choices = {folded: (company_id, name) for folded, company_id, name in aliases}
+    choices = alias_table(session)
     folded_query = fold(query)
     # A word-for-word start of a longer name: "ASE Technology" -> "ASE Technology Holding".
     starts = {choices[f] for f in choices if f.startswith(folded_query + " ")}

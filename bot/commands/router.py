@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from bot.commands import actions
 from bot.commands.admin import addsource_command, removesource_command, sources_command, stats_command
 from bot.commands.company import company_command, company_page, text_query
 from bot.commands.context import Chat
@@ -86,7 +87,7 @@ def start_reply() -> Reply:
             Bullets(tuple((Code(c.example), f" — {c.description}") for c in useful)),
             Paragraph(("/help lists everything.",)),
         ),
-        ((Button("Subscribe to the daily digest", "set:sub"),),),
+        ((Button("Subscribe to the daily digest", actions.change_setting(actions.Setting.SUBSCRIBE)),),),
     )
 
 
@@ -107,7 +108,7 @@ def help_reply(chat: Chat) -> Reply:
 # The commands that change the chat's state: its digest, follows and quiet hours ("/quiet" alone
 # and "/settings" only show them). In a group only its admins may run them.
 _CHANGING = frozenset({"subscribe", "unsubscribe", "follow", "unfollow", "quiet"})
-_CHANGING_ACTIONS = frozenset({"fo", "uf", "set"})  # follow, unfollow, the settings buttons
+_CHANGING_ACTIONS = (actions.Follow, actions.Unfollow, actions.ChangeSetting)
 
 _UNREADABLE = Reply.text(
     "That text has characters I cannot read (half of an emoji or a broken symbol). Please type it again."
@@ -152,7 +153,7 @@ def _changes(name: str, args: str) -> bool:
 
 def action_changes_chat(action: str) -> bool:
     """Whether this button would change the chat's state (follow, unfollow, the settings buttons)."""
-    return action.partition(":")[0] in _CHANGING_ACTIONS
+    return isinstance(actions.parse(action), _CHANGING_ACTIONS)
 
 
 def handle_text(session: Session, chat: Chat, text: str, *, bot_username: str | None = None) -> Reply | None:
@@ -187,21 +188,22 @@ def handle_action(session: Session, chat: Chat, action: str) -> Reply:
     """A pressed button: the action string the reply put on it."""
     if not _readable(action):
         return _UNREADABLE
-    if not chat.may_change and action_changes_chat(action):
+    pressed = actions.parse(action)
+    if not chat.may_change and isinstance(pressed, _CHANGING_ACTIONS):
         return _GROUP_ADMINS_ONLY
-    kind, _, rest = action.partition(":")
-    if kind == "co":
-        company_id, _, page = rest.partition(":")
-        if company_id.isdigit() and page.isdigit():
-            return company_page(session, int(company_id), int(page))
-    if kind == "cq" and rest:  # a suggestion button of an older reply, which carried the name
-        return company_command(session, rest)
-    if kind in ("fo", "uf") and rest.isdigit():
-        return (follow_company if kind == "fo" else unfollow_company)(session, chat, int(rest))
-    if kind == "set":
-        return settings_action(session, chat, rest)
-    if kind == "start":
-        return start_reply()
+    match pressed:
+        case actions.CompanyPage(company_id, page):
+            return company_page(session, company_id, page)
+        case actions.CompanyQuery(name):
+            return company_command(session, name)
+        case actions.Follow(company_id):
+            return follow_company(session, chat, company_id)
+        case actions.Unfollow(company_id):
+            return unfollow_company(session, chat, company_id)
+        case actions.ChangeSetting(setting):
+            return settings_action(session, chat, setting)
+        case actions.Start():
+            return start_reply()
     return Reply.text("That button has expired. Send /help to start again.")
 
 

@@ -8,10 +8,12 @@ from sqlalchemy.orm import Session
 from bot.commands.context import Chat
 from bot.commands.latest import article_line
 from bot.replies import Bold, Bullets, Heading, Inline, Paragraph, Reply
+from bot.text import cut
 from storage.search import SearchHit, search_articles
 
 LIMIT = 5
 EXAMPLE = "/search Arizona fab"
+ECHO_LIMIT = 60  # characters of the words looked for, quoted back
 
 
 def search_command(session: Session, _chat: Chat, args: str) -> Reply:
@@ -22,13 +24,13 @@ def search_command(session: Session, _chat: Chat, args: str) -> Reply:
     if not hits:
         return Reply(
             (
-                Paragraph((f"No article mentions “{_echo(words)}”.",)),
+                Paragraph((f"No article mentions “{cut(words, ECHO_LIMIT)}”.",)),
                 Paragraph(("Try fewer or other words, or a company name with /company.",)),
             )
         )
     return Reply(
         (
-            Heading(f"Best matches for “{_echo(words)}”"),
+            Heading(f"Best matches for “{cut(words, ECHO_LIMIT)}”"),
             Bullets(tuple(article_line(hit, _snippet(hit)) for hit in hits)),
         )
     )
@@ -50,7 +52,3 @@ def _snippet(hit: SearchHit) -> tuple[Inline | str, ...]:
     if done < len(hit.snippet):
         parts.append(hit.snippet[done:])
     return tuple(parts)
-
-
-def _echo(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
+from bot.commands import actions
+from bot.commands.actions import Setting
 from bot.commands.context import Chat, subscriber
-from bot.digest.schedule import reschedule
+from bot.digest.service import reschedule
 from bot.replies import Bold, Button, Code, Paragraph, Reply
-from storage.models import Frequency, Subscriber, utcnow
+from storage.models import Frequency, Subscriber
 
 EXAMPLE = "/subscribe 08:00 Asia/Taipei"
 QUIET_EXAMPLE = "/quiet 22:00-07:00"
@@ -113,7 +115,7 @@ def subscribe_command(session: Session, chat: Chat, args: str) -> Reply:
         sub.digest_time = when
     if zone is not None:
         sub.timezone = zone
-    reschedule(sub, utcnow())
+    reschedule(sub, chat.clock())
     session.flush()
     return Reply(
         (
@@ -130,11 +132,11 @@ def unsubscribe_command(session: Session, chat: Chat, _args: str) -> Reply:
     if not sub.subscribed:
         return Reply.text("You are not subscribed. /subscribe starts a daily digest.")
     sub.subscribed = False
-    reschedule(sub, utcnow())
+    reschedule(sub, chat.clock())
     session.flush()
     return Reply(
         (Paragraph(("Unsubscribed: no more digests. Your followed companies are kept.",)),),
-        ((Button("Subscribe again", "set:sub"),),),
+        ((Button("Subscribe again", actions.change_setting(Setting.SUBSCRIBE)),),),
     )
 
 
@@ -165,27 +167,27 @@ def settings_reply(sub: Subscriber) -> Reply:
     )
 
 
-def settings_action(session: Session, chat: Chat, action: str) -> Reply:
+def settings_action(session: Session, chat: Chat, setting: Setting) -> Reply:
     sub = subscriber(session, chat)
-    if action == "empty":
+    if setting is Setting.EMPTY_NOTES:
         sub.send_empty = not sub.send_empty
-    elif _change_schedule(sub, action):
-        reschedule(sub, utcnow())
+    elif _change_schedule(sub, setting):
+        reschedule(sub, chat.clock())
     session.flush()
     return settings_reply(sub)
 
 
-def _change_schedule(sub: Subscriber, action: str) -> bool:
-    """Apply a settings button that changes the schedule; False when `action` is not one."""
-    if action == "sub":
+def _change_schedule(sub: Subscriber, setting: Setting) -> bool:
+    """Apply a settings button that changes the schedule; False when `setting` is not one."""
+    if setting is Setting.SUBSCRIBE:
         sub.subscribed = True
         sub.active = True
-    elif action == "unsub":
+    elif setting is Setting.UNSUBSCRIBE:
         sub.subscribed = False
-    elif action in ("daily", "weekly"):
-        sub.frequency = Frequency(action)
-    elif action in ("+1", "-1"):
-        hour = (sub.digest_time.hour + int(action)) % 24
+    elif setting in (Setting.DAILY, Setting.WEEKLY):
+        sub.frequency = Frequency(setting.value)
+    elif setting in (Setting.LATER, Setting.EARLIER):
+        hour = (sub.digest_time.hour + int(setting.value)) % 24
         sub.digest_time = sub.digest_time.replace(hour=hour)
     else:
         return False
@@ -194,10 +196,16 @@ def _change_schedule(sub: Subscriber, action: str) -> bool:
 
 def _settings_buttons(sub: Subscriber) -> tuple:
     if not sub.subscribed:
-        return ((Button("Subscribe", "set:sub"),),)
-    other = "weekly" if sub.frequency is Frequency.DAILY else "daily"
+        return ((Button("Subscribe", actions.change_setting(Setting.SUBSCRIBE)),),)
+    other = Setting.WEEKLY if sub.frequency is Frequency.DAILY else Setting.DAILY
     return (
-        (Button("− 1 hour", "set:-1"), Button("+ 1 hour", "set:+1")),
-        (Button(f"Make it {other}", f"set:{other}"), Button("“Nothing new” notes", "set:empty")),
-        (Button("Unsubscribe", "set:unsub"),),
+        (
+            Button("− 1 hour", actions.change_setting(Setting.EARLIER)),
+            Button("+ 1 hour", actions.change_setting(Setting.LATER)),
+        ),
+        (
+            Button(f"Make it {other.value}", actions.change_setting(other)),
+            Button("“Nothing new” notes", actions.change_setting(Setting.EMPTY_NOTES)),
+        ),
+        (Button("Unsubscribe", actions.change_setting(Setting.UNSUBSCRIBE)),),
     )

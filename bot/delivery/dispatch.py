@@ -14,33 +14,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from bot.delivery.outbox import ChatGone, ChatMoved, Outbox, Refused, Unreachable
-from bot.digest.compose import compose_alert, compose_digest
-from bot.digest.plan import PERIOD, window_start
-from bot.digest.schedule import (
-    Period,
-    Schedule,
-    latest_period,
-    next_due,
-    quiet_until,
-    reschedule,
-    schedule_of,
-)
-from bot.digest.select import StoryBook
+from bot.digest.compose import compose_alert
+from bot.digest.schedule import Period, Schedule, latest_period, next_due, quiet_until, schedule_of
+from bot.digest.service import Digests, reschedule
 from bot.reply_data import reply_from_data, reply_to_data
 from storage import deliveries
 from storage.db import Database
 from storage.deliveries import Outgoing
 from storage.digest import DigestStory, latest_news, stories_between
-from storage.models import Company, DeliveryKind, Follow, utcnow
+from storage.models import DeliveryKind, utcnow
+from storage.subscribers import followed_by
 
 log = logging.getLogger(__name__)
 
@@ -114,13 +102,11 @@ class Dispatcher:
     def _prepare_digests(self, now: datetime, report: Report) -> None:
         until = now - SETTLE
         with self.db.session() as session:
-            windows = deliveries.due_cursors(session, now, chat_id=self.chat_id)
-            if not windows:
-                return
-            earliest = min(window_start(cursor, frequency, until) for cursor, frequency in windows)
-            stories = stories_between(session, earliest, until)
-        books = {frequency: StoryBook(stories, period) for frequency, period in PERIOD.items()}
-        lines: dict = {}  # each story worded once for the whole round
+            digests = Digests.covering(
+                session, deliveries.due_cursors(session, now, chat_id=self.chat_id), until
+            )
+        if digests is None:
+            return
         timing: dict[Schedule, tuple[Period, datetime]] = {}  # (latest period, next due) per schedule
         while True:
             with self.db.session() as session:
@@ -131,21 +117,13 @@ class Dispatcher:
                 claimed = deliveries.claimed_keys(
                     session, DeliveryKind.DIGEST, [(s.id, periods[s.id].key) for s in due]
                 )
-                follows = _followed(session, [s.id for s in due])
+                follows = followed_by(session, [s.id for s in due])
                 rows = []
                 for subscriber in due:
                     period = periods[subscriber.id]
                     if (subscriber.id, period.key) not in claimed:
-                        followed = follows.get(subscriber.id, {})
-                        since = max(window_start(subscriber.cursor, subscriber.frequency, until), earliest)
-                        reply = compose_digest(
-                            books[subscriber.frequency].select(since, followed),
-                            followed,
-                            since=since,
-                            until=until,
-                            zone=subscriber.timezone,
-                            send_empty=subscriber.send_empty,
-                            lines=lines,
+                        reply = digests.compose(
+                            subscriber, follows.get(subscriber.id, {}), send_empty=subscriber.send_empty
                         )
                         rows.append(
                             deliveries.delivery_row(
@@ -158,7 +136,6 @@ class Dispatcher:
                                 now=now,
                             )
                         )
-                        subscriber.cursor = max(subscriber.cursor or until, until)
                         if reply is not None:
                             report.digests += 1
                         else:
@@ -302,19 +279,6 @@ def _timing(
     if found is None:
         found = known[schedule] = (latest_period(schedule, now), next_due(schedule, now))
     return found
-
-
-def _followed(session: Session, subscriber_ids: list[int]) -> dict[int, dict[int, str]]:
-    follows: dict[int, dict[int, str]] = defaultdict(dict)
-    for start in range(0, len(subscriber_ids), 900):
-        chunk = subscriber_ids[start : start + 900]
-        for subscriber_id, company_id, name in session.execute(
-            select(Follow.subscriber_id, Company.id, Company.name)
-            .join(Company, Company.id == Follow.company_id)
-            .where(Follow.subscriber_id.in_(chunk))
-        ):
-            follows[subscriber_id][company_id] = name
-    return follows
 
 
 def _names(story: DigestStory, company_id: int) -> dict[int, str]:

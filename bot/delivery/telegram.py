@@ -28,7 +28,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 from bot.delivery.outbox import ChatGone, ChatMoved, Message, Refused, Unreachable
 from bot.render.telegram_html import TelegramMessage, render_html
 from bot.replies import Reply
-from bot.telegram.app import send_rendered
+from bot.telegram.client import send_rendered
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.digest.select import Selection
 from bot.extract.card import fact_summary, source_label
-from bot.replies import Bold, Bullets, Heading, Italic, Line, Link, Paragraph, Reply
+from bot.replies import Bold, Bullets, Heading, Italic, Line, Paragraph, Reply, title_link
 from storage.digest import DigestStory
 
 
@@ -81,8 +81,7 @@ def _cached_line(
 
 
 def story_line(story: DigestStory, followed: dict[int, str]) -> Line:
-    title = Link(story.title, story.url) if story.url and story.url.startswith("http") else Bold(story.title)
-    parts: list = [title, f" ({source_label(story.source_name, story.url)})"]
+    parts: list = [title_link(story.title, story.url), f" ({source_label(story.source_name, story.url)})"]
     if story.other_sources:
         plural = "s" if story.other_sources > 1 else ""
         parts.append(f", also reported by {story.other_sources} source{plural}")

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from storage.models import Frequency, Subscriber
+from storage.models import Frequency
 
 
 @cache
@@ -104,19 +105,28 @@ def quiet_until(start: time | None, end: time | None, zone: str, now: datetime) 
     return local_instant(end_day, end, zone)
 
 
-def schedule_of(subscriber: Subscriber) -> Schedule:
+class Scheduled(Protocol):
+    """What a schedule is read from (a subscriber row)."""
+
+    @property
+    def frequency(self) -> Frequency: ...
+    @property
+    def weekday(self) -> int: ...
+    @property
+    def digest_time(self) -> time: ...
+    @property
+    def timezone(self) -> str: ...
+
+
+def schedule_of(subscriber: Scheduled) -> Schedule:
     return Schedule(subscriber.frequency, subscriber.weekday, subscriber.digest_time, subscriber.timezone)
 
 
-def reschedule(subscriber: Subscriber, now: datetime) -> None:
-    """After a schedule change: the next digest falls due at the next instant after `now`. A time
-    already past today starts tomorrow; nothing is sent for a period before the change. A period
-    that fell due and is still waiting for the dispatcher (the same schedule, pressed again) stays due."""
-    if not subscriber.subscribed:
-        subscriber.next_digest_at = None
-        return
-    schedule = schedule_of(subscriber)
-    waiting = subscriber.next_digest_at
+def due_after_change(schedule: Schedule, waiting: datetime | None, now: datetime) -> datetime:
+    """When the next digest falls due after a schedule change at `now`: the next instant after `now`,
+    so a time already past today starts tomorrow and nothing is sent for a period before the change.
+    A period that fell due and is still `waiting` for the dispatcher (the same schedule, pressed
+    again) stays due."""
     if waiting is not None and waiting <= now and latest_period(schedule, now).due_at == waiting:
-        return
-    subscriber.next_digest_at = next_due(schedule, now)
+        return waiting
+    return next_due(schedule, now)

@@ -9,7 +9,6 @@ keeps a source's health (back-off, failing state) up to date.
 from __future__ import annotations
 
 import asyncio
-import random
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -29,12 +28,10 @@ from bot.ingest.pages import article_from_response, fetch_page
 from bot.ingest.stories import TEXT_CHARS, Candidate, closest_copy, shortlist
 from storage.articles import add_article, known_urls, recent_titles, story_candidates
 from storage.db import Database, driver_message, storage_full
-from storage.models import Article, Source, SourceKind, SourceState, utcnow
-from storage.sources import due_sources
+from storage.models import Article, SourceKind, utcnow
+from storage.sources import due_sources, get_source, record_fetch_failure, record_fetch_success
 
 _OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-FAILING_AFTER = 3  # consecutive failed fetches before a source is shown as failing
-MAX_BACKOFF = timedelta(hours=24)
 STORY_WINDOW = timedelta(days=3)  # a copy of a story is looked for among articles stored this recently
 
 
@@ -65,11 +62,6 @@ def _file_mark(file: Path) -> tuple[int, int] | None:
 
 def _full(exc: DBAPIError) -> str:
     return f"the disk is full ({driver_message(exc)})"
-
-
-def retry_delay(interval_minutes: int, failures: int) -> timedelta:
-    """How long to wait after the `failures`-th consecutive failure: doubling, capped at a day."""
-    return min(timedelta(minutes=interval_minutes) * 2 ** min(failures, 16), MAX_BACKOFF)
 
 
 class Ingestor:
@@ -291,7 +283,7 @@ class Ingestor:
     async def fetch_source(self, source_id: int) -> Summary:
         """Fetch one registered source now and record how it went on the source."""
         with self.db.session() as session:
-            source = session.get(Source, source_id)
+            source = get_source(session, source_id)
             if source is None:
                 return Summary()
             kind, location = source.kind, source.location
@@ -329,30 +321,9 @@ class Ingestor:
         return summary
 
     def _record_success(self, source_id: int, etag: str | None, last_modified: str | None) -> None:
-        now = self.clock()
         with self.db.session() as session:
-            source = session.get(Source, source_id)
-            if source is None:
-                return
-            source.etag, source.last_modified = etag, last_modified
-            source.failure_count = 0
-            source.last_error = None
-            if source.state is SourceState.FAILING:
-                source.state = SourceState.ACTIVE
-            source.last_fetched_at = source.last_success_at = now
-            # Spread sources out so they do not all fall due in the same minute.
-            jitter = random.uniform(0.9, 1.1)
-            source.next_fetch_at = now + timedelta(minutes=source.interval_minutes) * jitter
+            record_fetch_success(session, source_id, etag=etag, last_modified=last_modified, now=self.clock())
 
     def _record_failure(self, source_id: int, reason: str) -> None:
-        now = self.clock()
         with self.db.session() as session:
-            source = session.get(Source, source_id)
-            if source is None:
-                return
-            source.failure_count += 1
-            source.last_error = reason[:1000]
-            source.last_fetched_at = now
-            if source.failure_count >= FAILING_AFTER and source.state is SourceState.ACTIVE:
-                source.state = SourceState.FAILING
-            source.next_fetch_at = now + retry_delay(source.interval_minutes, source.failure_count)
+            record_fetch_failure(session, source_id, reason, now=self.clock())

@@ -17,6 +17,8 @@ import lxml.html
 from lxml import etree
 from markdown_it import MarkdownIt
 
+from bot.text import cut
+
 MIN_ARTICLE_WORDS = 15
 MAX_HEADLINE_WORDS = 30
 
@@ -187,8 +189,7 @@ def first_sentence(paragraph: str, limit: int = 120) -> str:
         if not _ABBREVIATION.search(paragraph, max(0, stop - _ABBREVIATION_WINDOW), stop):
             end = match.end()
             break
-    sentence = paragraph[:end].strip()
-    return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return cut(paragraph[:end].strip(), limit, words=True)
 
 
 def html_fragment_paragraphs(fragment: str) -> tuple[str | None, list[str]]:

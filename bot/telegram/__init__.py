@@ -1,2 +1,3 @@
-"""The Telegram transport: python-telegram-bot's Application, the handlers that hand text and button
-presses to `bot.commands`, and sending the rendered replies."""
+"""The Telegram transport: the Bot API client and sending rendered messages (`client`), and
+python-telegram-bot's Application with the handlers that hand text and button presses to
+`bot.commands` (`app`)."""

@@ -1,6 +1,8 @@
 """Building the python-telegram-bot Application: handlers, error handler, AIORateLimiter, the command
-menu, and a self-hosted Bot API root (`TELEGRAM_BASE_URL`). Handlers only translate: text and
-button presses go to `bot.commands.router`, Replies come back rendered by `bot.render.telegram_html`.
+menu, on the Bot API endpoints of `bot.telegram.client`. Handlers only translate: text and button
+presses go to `bot.commands.router`, Replies come back rendered by `bot.render.telegram_html`. What
+the handlers share (the store, the guards below, the admins, a new chat's defaults) is one
+`BotServices`, the Application's bot_data, and handlers are typed with `BotContext`.
 
 Messages and button presses pass one per-user `FloodGuard`. In a group, for a message or button that
 would change the chat (`changes_chat`, `action_changes_chat`), the sender's role is asked of Telegram
@@ -15,41 +17,37 @@ import logging
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
+from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
-from telegram import (
-    Bot,
-    BotCommand,
-    BotCommandScopeChat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    Update,
-)
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    CallbackContext,
     CallbackQueryHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
 
+from bot.commands.context import Chat
 from bot.commands.router import (
     ADMIN_COMMANDS,
     COMMANDS,
-    Chat,
     action_changes_chat,
     changes_chat,
     handle_action,
     handle_text,
 )
-from bot.render.telegram_html import TelegramMessage, render_html
+from bot.render.telegram_html import render_html
 from bot.replies import Reply
+from bot.telegram.client import endpoints, send_rendered
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -112,18 +110,48 @@ class GroupRoles:
         return admin
 
 
-async def _chat(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, *, chat_type: str, user_id: int, changes: bool
-) -> Chat:
+class BotServices:
+    """What every handler of one Application shares: its `bot_data`. python-telegram-bot creates it
+    with no arguments (ContextTypes(bot_data=BotServices)), so it starts with fresh guards, no
+    admins and the plain defaults; `build_application` then gives it the store and the settings."""
+
+    def __init__(self) -> None:
+        self.flood = FloodGuard()  # one guard for messages and button presses
+        self.roles = GroupRoles()
+        self.admins: frozenset[int] = frozenset()
+        self.chat_defaults = Chat(id=0)
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("BotServices.db was never set (build_application sets it)")
+        return self._db
+
+    @db.setter
+    def db(self, db: Database) -> None:
+        self._db = db
+
+
+# ExtBot[Any] and Any (the job queue, unused): ApplicationBuilder's types with a rate limiter are loose.
+BotContext: TypeAlias = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotServices]
+BotApplication: TypeAlias = Application[
+    ExtBot[Any], BotContext, dict[Any, Any], dict[Any, Any], BotServices, Any
+]
+CONTEXT_TYPES = ContextTypes(bot_data=BotServices)
+
+
+async def _chat(context: BotContext, chat_id: int, *, chat_type: str, user_id: int, changes: bool) -> Chat:
     """The router's Chat. For a group message or button that changes the chat, whether the sender
     is one of the group's admins (asked only then); private chats may always change their own."""
-    defaults: Chat = context.bot_data["chat_defaults"]
+    services = context.bot_data
+    defaults = services.chat_defaults
     may_change = True
     if changes and chat_type in _GROUPS:
-        may_change = await context.bot_data["roles"].is_admin(context.bot, chat_id, user_id)
+        may_change = await services.roles.is_admin(context.bot, chat_id, user_id)
     return Chat(
         id=chat_id,
-        admin=chat_id in context.bot_data["admins"],
+        admin=chat_id in services.admins,
         may_change=may_change,
         default_time=defaults.default_time,
         default_zone=defaults.default_zone,
@@ -137,21 +165,23 @@ def build_application(
     *,
     admins: frozenset[int] = frozenset(),
     defaults: Chat | None = None,
-) -> Application:
-    root = base_url.rstrip("/")
+) -> BotApplication:
+    # The builder makes the bot (rather than make_bot): it gives it the Application's connection
+    # pools (256 for requests, one for getUpdates) and the rate limiter; the endpoints are the client's.
+    api = endpoints(base_url)
     application = (
         ApplicationBuilder()
         .token(token)
-        .base_url(f"{root}/bot")
-        .base_file_url(f"{root}/file/bot")
+        .base_url(api.base_url)
+        .base_file_url(api.base_file_url)
+        .context_types(CONTEXT_TYPES)
         .rate_limiter(AIORateLimiter(max_retries=3))
         .build()
     )
-    application.bot_data["db"] = db
-    application.bot_data["flood"] = FloodGuard()  # one guard for messages and button presses
-    application.bot_data["roles"] = GroupRoles()
-    application.bot_data["admins"] = admins
-    application.bot_data["chat_defaults"] = defaults or Chat(id=0)
+    services = application.bot_data
+    services.db = db
+    services.admins = admins
+    services.chat_defaults = defaults or Chat(id=0)
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.ChatType.CHANNEL, _on_message)
     )
@@ -160,25 +190,29 @@ def build_application(
     return application
 
 
-async def _start(application: Application) -> None:
+async def _start(application: BotApplication) -> None:
     await application.start()
     try:
         await application.bot.set_my_commands([BotCommand(c.name, c.description) for c in COMMANDS])
         admin_menu = [BotCommand(c.name, c.description) for c in COMMANDS + ADMIN_COMMANDS]
-        for chat_id in application.bot_data["admins"]:
+        for chat_id in application.bot_data.admins:
             await application.bot.set_my_commands(admin_menu, scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:  # a self-hosted server may lack optional methods
         log.warning("could not set the command menu: %s", exc)
 
 
-async def start_polling(application: Application, *, timeout: int = 10, poll_interval: float = 0.0) -> None:
+async def start_polling(
+    application: BotApplication, *, timeout: int = 10, poll_interval: float = 0.0
+) -> None:
     """Start an initialized Application: the command menu, then long polling."""
     await _start(application)
     assert application.updater is not None
     await application.updater.start_polling(timeout=timeout, poll_interval=poll_interval)
 
 
-async def start_webhook(application: Application, *, url: str, listen: str, port: int, secret: str) -> None:
+async def start_webhook(
+    application: BotApplication, *, url: str, listen: str, port: int, secret: str
+) -> None:
     """Start an initialized Application that Telegram calls at `url` (served on listen:port). Telegram
     sends `secret` with every call (setWebhook's secret_token); python-telegram-bot answers 403 to a
     request without it, so nobody else can post updates (a forged one from an admin chat, say)."""
@@ -193,7 +227,7 @@ async def start_webhook(application: Application, *, url: str, listen: str, port
     )
 
 
-async def stop_polling(application: Application) -> None:
+async def stop_polling(application: BotApplication) -> None:
     assert application.updater is not None
     await application.updater.stop()
     await application.stop()
@@ -204,17 +238,17 @@ def _session_reply(db: Database, work: Callable[[Session], Reply | None]) -> Rep
         return work(session)
 
 
-async def _on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _on_message(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.text is None or update.effective_user is None:
         return
-    verdict = context.bot_data["flood"].check(update.effective_user.id)
+    verdict = context.bot_data.flood.check(update.effective_user.id)
     if verdict == "drop":
         return
     if verdict == "warn":
         await message.reply_text("You are sending commands faster than I can answer. Please wait a minute.")
         return
-    db: Database = context.bot_data["db"]
+    db = context.bot_data.db
     username = context.bot.username
     text = message.text
     chat = await _chat(
@@ -231,15 +265,15 @@ async def _on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await send_reply(context, message.chat_id, reply)
 
 
-async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    if context.bot_data["flood"].check(query.from_user.id) != "ok":
+    if context.bot_data.flood.check(query.from_user.id) != "ok":
         await query.answer(SLOW_DOWN)  # every press is answered (the button stops spinning); none acted on
         return
     await query.answer()
-    db: Database = context.bot_data["db"]
+    db = context.bot_data.db
     action = query.data
     chat = await _chat(
         context,
@@ -253,28 +287,12 @@ async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await send_reply(context, query.message.chat.id, reply)
 
 
-async def send_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+async def send_reply(context: BotContext, chat_id: int, reply: Reply) -> None:
     for message in render_html(reply):
         await send_rendered(context.bot, chat_id, message)
 
 
-async def send_rendered(bot: Bot, chat_id: int, message: TelegramMessage) -> None:
-    """One rendered message: HTML, its inline keyboard, and the link-preview switch."""
-    keyboard = None
-    if message.keyboard:
-        keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(**button) for button in row] for row in message.keyboard]
-        )
-    await bot.send_message(
-        chat_id,
-        message.html,
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard,
-        link_preview_options=LinkPreviewOptions(is_disabled=message.disable_preview),
-    )
-
-
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _on_error(update: object, context: BotContext) -> None:
     log.error("while handling an update: %s", context.error, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         with contextlib.suppress(TelegramError):

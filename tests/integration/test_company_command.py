@@ -4,11 +4,11 @@ shows the facts, the people and the companies that appear with it, with "More" f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.commands.resolve import resolve_company
 from bot.commands.router import Chat, handle_action, handle_text
 from bot.render.telegram_html import render_html
@@ -21,9 +21,9 @@ CHAT = Chat(id=77)
 
 
 @pytest.fixture
-def store(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
+def store(stored: Callable[..., Database], monkeypatch: pytest.MonkeyPatch) -> Database:
+    db = stored(SEED)
     monkeypatch.setenv("DATABASE_URL", db.url)
-    assert main(["ingest", str(SEED)]) == 0
     return db
 
 

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 import bot.scheduler
-from bot.enrich import extract_pending, sync_companies
 from bot.extract.pipeline import Extractor
+from bot.extraction_job import extract_pending, sync_companies
 from bot.ingest.http import Fetcher
 from bot.ingest.pipeline import Ingestor
 from bot.scheduler import build_scheduler

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery.dispatch import Dispatcher
-from bot.digest.schedule import reschedule
+from bot.digest.service import reschedule
 from bot.replies import Reply
 from storage.db import Database
 from storage.models import Delivery, DeliveryKind, Frequency, Subscriber

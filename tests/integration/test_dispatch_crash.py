@@ -154,6 +154,7 @@ def parts_recorded(db: Database, due: datetime) -> dict[int, int]:
     return {row.chat_id: row.parts_sent for row in rows if row.parts_sent is not None}
 
 
+@pytest.mark.slow
 def test_killed_twenty_times_in_a_fan_out_every_subscriber_gets_its_digest_once(
     db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):

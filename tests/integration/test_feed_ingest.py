@@ -11,11 +11,11 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.ingest.http import Fetcher
 from bot.ingest.models import Status
-from bot.ingest.pipeline import FAILING_AFTER, Ingestor
+from bot.ingest.pipeline import Ingestor
 from storage.articles import count_articles
 from storage.db import Database
 from storage.models import Article, Source, SourceKind, SourceState
-from storage.sources import add_source
+from storage.sources import FAILING_AFTER, add_source
 from tests.support.webserver import LOOPBACK, LOOPBACK_SETTING, LocalWebServer
 from tests.support.wikinews import article_page, load_corpus, rss_feed
 

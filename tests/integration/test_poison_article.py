@@ -13,9 +13,9 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.commands.context import Chat
 from bot.commands.router import handle_text
-from bot.enrich import extract_pending
 from bot.extract.models import ArticleFacts
 from bot.extract.pipeline import ArticleText, Extractor
+from bot.extraction_job import extract_pending
 from bot.render.terminal import render_text
 from storage.articles import add_article
 from storage.db import Database

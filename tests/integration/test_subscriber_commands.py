@@ -3,6 +3,7 @@ commands, through the same router both transports use, on both databases."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.cli import main
 from bot.commands.context import Chat
 from bot.commands.router import handle_action, handle_text
 from bot.digest.schedule import next_due, quiet_until, schedule_of
@@ -30,10 +30,10 @@ RSS = "application/rss+xml"
 
 
 @pytest.fixture
-def store(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
+def store(stored: Callable[..., Database], monkeypatch: pytest.MonkeyPatch) -> Database:
+    db = stored(SEED)
     monkeypatch.setenv("DATABASE_URL", db.url)
     monkeypatch.setenv("FETCH_ALLOW_INTERNAL", LOOPBACK_SETTING)  # /addsource of the local web server
-    assert main(["ingest", str(SEED)]) == 0
     return db
 
 
@@ -314,3 +314,12 @@ def test_addsource_checks_the_address_as_sources_add_does(store: Database, web: 
     assert "No sources yet" in say(store, "/sources")
     assert "Added source #" in say(store, f"/addsource {feed}", ADMIN)
     assert "/feed.xml" in say(store, "/sources", ADMIN) and "/about" not in say(store, "/sources", ADMIN)
+
+
+def test_the_schedule_is_set_from_the_chats_clock(store: Database):
+    now = datetime(2030, 1, 7, 9, 30, tzinfo=UTC)  # a Monday, after the digest time
+    chat = Chat(id=USER.id + 1, clock=lambda: now)
+    say(store, "/subscribe 08:00 UTC", chat)
+    assert row(store, chat).next_digest_at == datetime(2030, 1, 8, 8, 0, tzinfo=UTC)
+    press(store, "set:+1", chat)  # 09:00 has passed on the chat's clock too: still tomorrow
+    assert row(store, chat).next_digest_at == datetime(2030, 1, 8, 9, 0, tzinfo=UTC)

@@ -89,7 +89,7 @@ def test_the_flood_guard_warns_once_then_stays_silent_then_forgives():
 async def test_a_flooding_user_gets_one_polite_reply(server):
     fake, db = server
     application = await running(fake, db)
-    application.bot_data["flood"] = FloodGuard(limit=3, window=60)
+    application.bot_data.flood = FloodGuard(limit=3, window=60)
     try:
         for _ in range(6):
             fake.user_sends("/start", chat_id=CHAT, user_id=CHAT)

@@ -8,8 +8,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest.schedule import Schedule, latest_period, local_instant, next_due, quiet_until, reschedule
-from storage.models import Frequency, Subscriber
+from bot.digest.schedule import (
+    Schedule,
+    due_after_change,
+    latest_period,
+    local_instant,
+    next_due,
+    quiet_until,
+)
+from storage.models import Frequency
 
 
 def utc(*args: int) -> datetime:
@@ -93,16 +100,16 @@ def test_local_instant_of_an_ordinary_time():
 
 
 def test_subscribing_again_does_not_skip_a_digest_that_is_waiting_to_go_out():
-    subscriber = Subscriber(
-        subscribed=True, frequency=Frequency.DAILY, weekday=0, digest_time=time(8, 0), timezone="UTC"
-    )
-    reschedule(subscriber, utc(2026, 11, 29, 12, 0))
-    assert subscriber.next_digest_at == utc(2026, 11, 30, 8, 0)
-    reschedule(subscriber, utc(2026, 11, 30, 8, 0, 30))  # "Subscribe" pressed again, 30 s after 08:00
-    assert subscriber.next_digest_at == utc(2026, 11, 30, 8, 0)
-    subscriber.digest_time = time(7, 0)  # a real change: the next one is tomorrow at 07:00
-    reschedule(subscriber, utc(2026, 11, 30, 8, 0, 30))
-    assert subscriber.next_digest_at == utc(2026, 12, 1, 7, 0)
-    subscriber.subscribed = False
-    reschedule(subscriber, utc(2026, 11, 30, 9, 0))
-    assert subscriber.next_digest_at is None
+    daily = Schedule(Frequency.DAILY, 0, time(8, 0), "UTC")
+    first = due_after_change(daily, None, utc(2026, 11, 29, 12, 0))
+    assert first == utc(2026, 11, 30, 8, 0)
+    # "Subscribe" pressed again 30 s after 08:00, before the dispatcher sent that digest: still due
+    assert due_after_change(daily, first, utc(2026, 11, 30, 8, 0, 30)) == utc(2026, 11, 30, 8, 0)
+    # a real change: the next one is tomorrow at 07:00, and the 08:00 one waiting is not sent
+    earlier = Schedule(Frequency.DAILY, 0, time(7, 0), "UTC")
+    assert due_after_change(earlier, first, utc(2026, 11, 30, 8, 0, 30)) == utc(2026, 12, 1, 7, 0)
+
+
+def test_a_change_to_a_time_already_past_today_starts_tomorrow():
+    daily = Schedule(Frequency.DAILY, 0, time(9, 0), "Europe/Berlin")
+    assert due_after_change(daily, None, utc(2026, 12, 1, 9, 0)) == utc(2026, 12, 2, 8, 0)
