@@ -20,7 +20,6 @@ Corpus: Wikinews (CC BY 2.5, Wikinews contributors).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import cProfile
 import html
 import io
@@ -36,33 +35,26 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
 
-from benchmarks.store import fresh_database
+from benchmarks.corpus_store import build_corpus_store
+from benchmarks.store import fresh_database, server_version
 from bot.commands import actions
 from bot.commands.context import Chat
 from bot.commands.router import handle_action, handle_text
-from bot.extract.pipeline import DEFAULT_MODEL, Extractor
-from bot.extraction_job import extract_pending, sync_companies
-from bot.ingest.folder import read_article_file
-from bot.ingest.http import Fetcher
-from bot.ingest.models import ArticleDraft, Status
-from bot.ingest.pipeline import Ingestor
+from bot.extract.pipeline import DEFAULT_MODEL
 from bot.render.telegram_html import render_html
 from bot.replies import Reply
-from storage import migrate
 from storage.db import Database
 from storage.models import Article, ArticleCompany, Company, CompanyAlias, Fact
-from tests.support.wikinews import load_corpus, require_corpus
+from tests.support.wikinews import require_corpus
 
 TARGET_P95_MS = 50.0
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "letsnewz-ase-us-investment.txt"
-MAX_FILE_BYTES = 5_000_000
 CHAT = Chat(id=1)
 TOP_COMPANIES = 10
 
@@ -93,48 +85,6 @@ class Query:
 # -- building the store ----------------------------------------------------------------------------
 
 
-def build_store(db: Database, model: str) -> dict[str, float]:
-    """Migrate, store the seed and the corpus, extract everything; seconds per step."""
-    steps: dict[str, float] = {}
-    start = time.perf_counter()
-    migrate.upgrade(db.engine)
-    steps["migrate"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    fetcher = Fetcher()  # Ingestor wants one; storing drafts never uses it
-    try:
-        ingestor = Ingestor(db, fetcher, max_file_bytes=MAX_FILE_BYTES)
-        outcomes = [ingestor.store(read_article_file(SEED, max_bytes=MAX_FILE_BYTES), target=str(SEED))]
-        for article in load_corpus():
-            if not article.text.strip():
-                continue
-            draft = ArticleDraft(
-                title=article.title,
-                text=article.text,
-                url=article.url,
-                source_name="Wikinews",
-                published_at=datetime(
-                    article.published.year, article.published.month, article.published.day, tzinfo=UTC
-                ),
-            )
-            outcomes.append(ingestor.store(draft, target=article.url))
-    finally:
-        asyncio.run(fetcher.aclose())
-    steps["ingest"] = time.perf_counter() - start
-    stored = sum(o.status is Status.NEW for o in outcomes)
-    if stored != len(outcomes):
-        print(f"  note: {len(outcomes) - stored} of {len(outcomes)} drafts were not new (already stored)")
-
-    start = time.perf_counter()
-    extractor = Extractor(model)
-    steps["load model"] = time.perf_counter() - start
-    start = time.perf_counter()
-    sync_companies(db, extractor)
-    extract_pending(db, extractor)
-    steps["extract"] = time.perf_counter() - start
-    return steps
-
-
 def store_size(db: Database) -> dict[str, int]:
     with db.session() as session:
         return {
@@ -144,15 +94,6 @@ def store_size(db: Database) -> dict[str, int]:
             "facts": session.scalar(select(func.count()).select_from(Fact)) or 0,
             "company mentions": session.scalar(select(func.count()).select_from(ArticleCompany)) or 0,
         }
-
-
-def server_version(db: Database) -> str:
-    with db.engine.connect() as conn:
-        if db.backend == "sqlite":
-            return "SQLite " + conn.execute(text("select sqlite_version()")).scalar_one()
-        if db.backend == "postgresql":
-            return "PostgreSQL " + conn.execute(text("show server_version")).scalar_one()
-    return db.backend
 
 
 # -- the query mix ---------------------------------------------------------------------------------
@@ -319,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"/company reply time: {platform.platform()}, {platform.machine()}, {os.cpu_count()} CPU(s), "
                 f"Python {platform.python_version()}, {server_version(db)}"
             )
-            steps = build_store(db, args.model)
+            steps = build_corpus_store(db, args.model, seed=SEED)
             size = store_size(db)
             print("Store: " + ", ".join(f"{v:,} {k}" for k, v in size.items()))
             print(

@@ -100,7 +100,6 @@ from bot.digest.select import Selection, StoryBook
 from bot.render.telegram_html import render_html
 from bot.replies import Reply
 from bot.reply_data import reply_from_data, reply_to_data
-from storage import migrate
 from storage.db import Database, normalize_url
 from storage.digest import stories_between
 from storage.models import (
@@ -123,7 +122,6 @@ TARGET_MB = 500.0
 TARGET_RATE = 27.0  # messages a second
 TELEGRAM_RATE = 30.0
 SEED = 20261130
-MAX_FILE_BYTES = 5_000_000
 FAKE_TOKEN = "123456:bench-token-never-sent"  # preparing sends nothing; no request reaches a server
 CHAT_BASE = 700_000_000  # subscriber chat ids: CHAT_BASE + n, private chats
 NEWS_SPAN = timedelta(hours=24)
@@ -169,57 +167,13 @@ def fresh_database(url: str | None, tmp: Path) -> Database:
     return store.fresh_database(url, tmp, "dispatch.sqlite3")
 
 
-def server_version(db: Database) -> str:
-    with db.engine.connect() as conn:
-        if db.backend == "sqlite":
-            return "SQLite " + conn.execute(text("select sqlite_version()")).scalar_one()
-        if db.backend == "postgresql":
-            return "PostgreSQL " + conn.execute(text("show server_version")).scalar_one()
-    return db.backend
-
-
 def build_corpus(db: Database, model: str | None) -> dict[str, float]:
-    """Migrate, store the Wikinews corpus as drafts, extract it with the real pipeline."""
-    # The extraction side (spaCy) is imported here only: the measuring process never loads it.
-    from bot.extract.pipeline import DEFAULT_MODEL, Extractor
-    from bot.extraction_job import extract_pending, sync_companies
-    from bot.ingest.http import Fetcher
-    from bot.ingest.models import ArticleDraft
-    from bot.ingest.pipeline import Ingestor
-    from tests.support.wikinews import load_corpus
+    """The extracted corpus store (benchmarks.corpus_store). Imported here only: the measuring
+    process never loads spaCy."""
+    from benchmarks.corpus_store import build_corpus_store
+    from bot.extract.pipeline import DEFAULT_MODEL
 
-    steps: dict[str, float] = {}
-    start = time.perf_counter()
-    migrate.upgrade(db.engine)
-    steps["migrate"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    fetcher = Fetcher()  # Ingestor wants one; storing drafts never uses it
-    try:
-        ingestor = Ingestor(db, fetcher, max_file_bytes=MAX_FILE_BYTES)
-        for article in load_corpus():
-            if article.text.strip():
-                published = datetime(
-                    article.published.year, article.published.month, article.published.day, tzinfo=UTC
-                )
-                draft = ArticleDraft(
-                    title=article.title,
-                    text=article.text,
-                    url=article.url,
-                    source_name="Wikinews",
-                    published_at=published,
-                )
-                ingestor.store(draft, target=article.url)
-    finally:
-        asyncio.run(fetcher.aclose())
-    steps["ingest"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    extractor = Extractor(model or DEFAULT_MODEL)
-    sync_companies(db, extractor)
-    extract_pending(db, extractor)
-    steps["extract"] = time.perf_counter() - start
-    return steps
+    return build_corpus_store(db, model or DEFAULT_MODEL)
 
 
 def replicate(db: Database, target: int, now: datetime, rng: random.Random) -> int:
@@ -1296,7 +1250,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.callback(db.dispose)
         print(
             f"Dispatch benchmark: {platform.platform()}, {platform.machine()}, {os.cpu_count()} CPU(s), "
-            f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}, {server_version(db)}"
+            f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}, {store.server_version(db)}"
         )
         steps = build_corpus(db, args.model)
         start = time.perf_counter()

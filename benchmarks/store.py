@@ -33,3 +33,13 @@ def fresh_database(url: str | None, tmp: Path, name: str = "digestbot.sqlite3") 
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
     return db
+
+
+def server_version(db: Database) -> str:
+    """ "SQLite 3.40.1", "PostgreSQL 15.8": what a benchmark's first line says it ran on."""
+    with db.engine.connect() as conn:
+        if db.backend == "sqlite":
+            return "SQLite " + conn.execute(text("select sqlite_version()")).scalar_one()
+        if db.backend == "postgresql":
+            return "PostgreSQL " + conn.execute(text("show server_version")).scalar_one()
+    return db.backend

@@ -27,7 +27,6 @@ import random
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -139,13 +138,12 @@ def filler(count: int, articles: list[WikinewsArticle]) -> list[ArticleDraft]:
 
 
 def draft(article: WikinewsArticle, title: str, body: str, site: str) -> ArticleDraft:
-    published = datetime(article.published.year, article.published.month, article.published.day, tzinfo=UTC)
     return ArticleDraft(
         title=title,
         text=body,
         url=f"https://{site}/{article.slug}",
         source_name=site,
-        published_at=published,
+        published_at=article.published_at,
     )
 
 

@@ -26,7 +26,7 @@ from bot.commands.admin import MAX_SOURCE_ID, source_id
 from bot.config import Settings, SettingsError, load_settings
 from bot.console import CONSOLE_CHAT_ID, Console
 from bot.extract.card import fact_card
-from bot.extract.nlp import ModelNotInstalled
+from bot.extract.installed import ModelNotInstalled
 from bot.extract.pipeline import ArticleText
 from bot.extraction_job import extract_pending
 from bot.ingest.addresses import AddressRefused, Allowlist, check_url

@@ -54,6 +54,7 @@ def extract_pending(
             if not batch:
                 break
             texts = [article_text(a) for a in batch]
+            extractor.load()  # a model that fails to load is no article's fault: it ends the run
             try:
                 results = _until_stopped(extractor.extract_many(texts), stop)
             except Exception:

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichBar
 
+from bot.text import cut
+
 PROGRESS_THRESHOLD = 5  # show a progress bar for runs longer than this many items
 
 
@@ -32,7 +34,7 @@ class BarProgress:
             transient=True,
         )
         self._bar.start()
-        self._task = self._bar.add_task(label[:60], total=total)
+        self._task = self._bar.add_task(cut(label, 60), total=total)
 
     def advance(self) -> None:
         if self._bar is not None and self._task is not None:

@@ -127,15 +127,17 @@ def recent_titles(
 def story_candidates(session: Session, ids: Sequence[int], text_chars: int) -> list[StoryCandidate]:
     """These articles' story keys, titles and first `text_chars` characters of text (cut by the
     database), in the order of `ids`."""
-    if not ids:
-        return []
-    rows = session.execute(
-        select(
-            Article.id,
-            story_key(),
-            Article.title,
-            func.substr(Article.text, 1, text_chars),
-        ).where(Article.id.in_(list(ids)))
-    )
-    found = {article_id: StoryCandidate(story, title, text) for article_id, story, title, text in rows}
+    found: dict[int, StoryCandidate] = {}
+    for chunk in chunks(ids):
+        rows = session.execute(
+            select(
+                Article.id,
+                story_key(),
+                Article.title,
+                func.substr(Article.text, 1, text_chars),
+            ).where(Article.id.in_(chunk))
+        )
+        found.update(
+            (article_id, StoryCandidate(story, title, text)) for article_id, story, title, text in rows
+        )
     return [found[i] for i in ids if i in found]

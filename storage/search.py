@@ -22,6 +22,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from storage.articles import news_date, source_name
+from storage.db import chunks
 from storage.models import Article, Company, Fact, Source
 
 if TYPE_CHECKING:
@@ -214,45 +215,47 @@ def article_summaries(session: Session, article_ids: list[int]) -> list[ArticleS
 
 def top_facts(session: Session, article_ids: list[int]) -> dict[int, TopFact]:
     """Each article's top fact: its first fact that is not a statement, else its first fact."""
-    if not article_ids:
-        return {}
-    rows = session.execute(
-        select(
-            Fact.article_id,
-            Fact.kind,
-            Company.name,
-            Fact.amount_value,
-            Fact.amount_currency,
-            Fact.place,
-            Fact.sentence,
-        )
-        .join(Company, Company.id == Fact.company_id, isouter=True)
-        .where(Fact.article_id.in_(article_ids))
-        .order_by(Fact.article_id, Fact.kind == "statement", Fact.position)
-    )
     found: dict[int, TopFact] = {}
-    for article_id, kind, company, amount_value, amount_currency, place, sentence in rows:
-        found.setdefault(article_id, TopFact(kind, company, amount_value, amount_currency, place, sentence))
+    for chunk in chunks(article_ids):
+        rows = session.execute(
+            select(
+                Fact.article_id,
+                Fact.kind,
+                Company.name,
+                Fact.amount_value,
+                Fact.amount_currency,
+                Fact.place,
+                Fact.sentence,
+            )
+            .join(Company, Company.id == Fact.company_id, isouter=True)
+            .where(Fact.article_id.in_(chunk))
+            .order_by(Fact.article_id, Fact.kind == "statement", Fact.position)
+        )
+        for article_id, kind, company, amount_value, amount_currency, place, sentence in rows:
+            found.setdefault(
+                article_id, TopFact(kind, company, amount_value, amount_currency, place, sentence)
+            )
     return found
 
 
 def _summaries(session: Session, article_ids: list[int]) -> dict[int, ArticleSummary]:
-    if not article_ids:
-        return {}
     facts = top_facts(session, article_ids)
-    rows = session.execute(
-        select(
-            Article.id,
-            Article.title,
-            Article.url,
-            source_name(),
-            Article.published_at,
-            Article.ingested_at,
+    found: dict[int, ArticleSummary] = {}
+    for chunk in chunks(article_ids):
+        rows = session.execute(
+            select(
+                Article.id,
+                Article.title,
+                Article.url,
+                source_name(),
+                Article.published_at,
+                Article.ingested_at,
+            )
+            .outerjoin(Source, Source.id == Article.source_id)
+            .where(Article.id.in_(chunk))
         )
-        .outerjoin(Source, Source.id == Article.source_id)
-        .where(Article.id.in_(article_ids))
-    )
-    return {row.id: ArticleSummary(*row, fact=facts.get(row.id)) for row in rows}
+        found.update((row.id, ArticleSummary(*row, fact=facts.get(row.id))) for row in rows)
+    return found
 
 
 def _unmark(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:

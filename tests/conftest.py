@@ -92,6 +92,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(no_server)
         elif "slow" in item.keywords and not config.getoption("--run-slow"):
             item.add_marker(slow)
+    items[:] = _long_ones_first(items, getattr(config, "workerinput", {}).get("workercount", 1))
+
+
+def _long_ones_first(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
+    """The tests marked long (slow ones first) at the head of each worker's share, dealt out in
+    turn. pytest-xdist's worksteal scheduler hands each worker a contiguous share of the collection
+    and later steals from the shares' tails: a long test left deep in a share would end the run on
+    its own while the other workers wait. Every worker computes the same order (they must)."""
+    skipped = {item for item in items if item.get_closest_marker("skip")}
+    heavy = [i for i in items if i not in skipped and ("long" in i.keywords or "slow" in i.keywords)]
+    heavy.sort(key=lambda item: "slow" not in item.keywords)  # stable: collection order otherwise
+    rest = iter([item for item in items if item not in heavy])
+    ordered: list[pytest.Item] = []
+    left = len(items)
+    for share in range(workers):
+        size = left // (workers - share)  # the worksteal scheduler's first split
+        head = heavy[share::workers]
+        ordered += head + [next(rest) for _ in range(max(0, size - len(head)))]
+        left -= size
+    return ordered + list(rest)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -17,6 +17,7 @@ from bot.ingest.feeds import check_feed_now
 from bot.ingest.http import Fetcher
 from bot.logs import MASK
 from bot.replies import Bold, Bullets, Paragraph, Reply
+from bot.text import cut
 from storage.facts import extraction_failures
 from storage.models import Source, SourceKind, SourceState
 from storage.sources import SourceExists, add_source, list_sources, remove_source
@@ -121,7 +122,8 @@ def removesource_command(session: Session, chat: Chat, args: str) -> Reply:
     number = source_id(args)
     if number is None:
         return Reply.error(
-            f"No source with id {args.strip()[:24]}: give the id from /sources.", example="/removesource 3"
+            f"No source with id {cut(args.strip(), 24)}: give the id from /sources.",
+            example="/removesource 3",
         )
     if remove_source(session, number):
         return Reply.text(f"Removed source #{number}; its articles stay.")

@@ -14,7 +14,18 @@ from bot.commands.latest import article_line
 from bot.commands.resolve import MAX_QUERY, Resolution, companies_in_text, resolve_company
 from bot.extract.card import fact_summary, source_label
 from bot.ingest.text import plain_text
-from bot.replies import Block, Bold, Bullets, Button, Heading, Italic, Paragraph, Reply, title_link
+from bot.replies import (
+    LABEL_LIMIT,
+    Block,
+    Bold,
+    Bullets,
+    Button,
+    Heading,
+    Italic,
+    Paragraph,
+    Reply,
+    title_link,
+)
 from bot.text import cut
 from storage.companies import company_by_id
 from storage.facts import (
@@ -89,7 +100,9 @@ def not_one_company(
     each of the closest names; pressing one runs `action` on that company (the same buttons for
     /company, /follow and /unfollow)."""
     if resolution.matches:
-        rows = tuple((Button(m.name[:64], action(m.company_id)),) for m in resolution.matches[:8])
+        rows = tuple(
+            (Button(cut(m.name, LABEL_LIMIT), action(m.company_id)),) for m in resolution.matches[:8]
+        )
         return Reply(
             (Paragraph((f"“{resolution.query}” fits several companies. Which one?",)),), rows, notice=notice
         )
@@ -97,7 +110,7 @@ def not_one_company(
     if resolution.suggestions:
         names = ", ".join(m.name for m in resolution.suggestions)
         blocks.append(Paragraph(("Did you mean: ", names, "?")))
-    buttons = tuple((Button(m.name[:64], action(m.company_id)),) for m in resolution.suggestions)
+    buttons = tuple((Button(cut(m.name, LABEL_LIMIT), action(m.company_id)),) for m in resolution.suggestions)
     return Reply(tuple(blocks), buttons, notice=notice)
 
 
@@ -118,7 +131,8 @@ def person_reply(session: Session, people: list[PersonInNews]) -> Reply:
             blocks.append(Bullets(tuple(named)))
         companies.update((cid, name) for _, cid, name in person.roles if cid is not None and name)
     buttons = tuple(
-        (Button(name[:64], actions.company_page(cid)),) for cid, name in list(companies.items())[:3]
+        (Button(cut(name, LABEL_LIMIT), actions.company_page(cid)),)
+        for cid, name in list(companies.items())[:3]
     )
     return Reply(tuple(blocks), buttons)
 

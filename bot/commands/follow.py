@@ -11,7 +11,8 @@ from bot.commands.company import not_one_company
 from bot.commands.context import Chat, subscriber
 from bot.commands.resolve import resolve_company
 from bot.ingest.text import plain_text
-from bot.replies import Bullets, Button, Paragraph, Reply
+from bot.replies import LABEL_LIMIT, Bullets, Button, Paragraph, Reply
+from bot.text import cut
 from storage.companies import company_by_id
 from storage.subscribers import follow, followed_companies, unfollow
 
@@ -35,7 +36,8 @@ def follow_company(session: Session, chat: Chat, company_id: int) -> Reply:
     if not new:
         text = f"You already follow {company.name}."
     return Reply(
-        (Paragraph((text,)),), ((Button(f"Unfollow {company.name}"[:64], actions.unfollow(company.id)),),)
+        (Paragraph((text,)),),
+        ((Button(cut(f"Unfollow {company.name}", LABEL_LIMIT), actions.unfollow(company.id)),),),
     )
 
 
@@ -61,7 +63,9 @@ def following_command(session: Session, chat: Chat, _args: str) -> Reply:
     companies = followed_companies(session, subscriber(session, chat))
     if not companies:
         return Reply.error("You follow no company yet.", example="/follow TSMC")
-    buttons = tuple((Button(f"Unfollow {c.name}"[:64], actions.unfollow(c.id)),) for c in companies[:10])
+    buttons = tuple(
+        (Button(cut(f"Unfollow {c.name}", LABEL_LIMIT), actions.unfollow(c.id)),) for c in companies[:10]
+    )
     return Reply(
         (Paragraph(("You follow:",)), Bullets(tuple((c.name,) for c in companies))),
         buttons,

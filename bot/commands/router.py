@@ -31,6 +31,7 @@ from bot.commands.quiet import quiet_command
 from bot.commands.search import search_command
 from bot.commands.subscribe import settings_action, settings_command, subscribe_command, unsubscribe_command
 from bot.replies import Bold, Bullets, Button, Code, Paragraph, Reply
+from bot.text import cut
 
 MAX_ARGUMENT = 200
 
@@ -170,7 +171,7 @@ def handle_text(session: Session, chat: Chat, text: str, *, bot_username: str | 
     name, args = command
     handler = _HANDLERS.get(name)
     if handler is None:
-        return Reply.text(f"I don't know /{name[:32]}. Send /help to see what I can do.")
+        return Reply.text(f"I don't know /{cut(name, 32)}. Send /help to see what I can do.")
     if not chat.may_change and _changes(name, args):
         return _GROUP_ADMINS_ONLY
     reply = handler(session, chat, args[:MAX_ARGUMENT])

@@ -21,6 +21,7 @@ from bot.commands.actions import Setting
 from bot.commands.context import Chat, subscriber
 from bot.digest.service import reschedule
 from bot.replies import Bold, Button, Code, Paragraph, Reply
+from bot.text import cut
 from storage.models import Frequency, Subscriber
 
 EXAMPLE = "/subscribe 08:00 Asia/Taipei"
@@ -41,7 +42,7 @@ def parse_time(word: str) -> time | None:
         return None
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise ScheduleError(f"“{word[:20]}” is not a time of day (00:00 to 23:59)")
+        raise ScheduleError(f"“{cut(word, 20)}” is not a time of day (00:00 to 23:59)")
     return time(hour, minute)
 
 
@@ -67,9 +68,9 @@ def parse_schedule(args: str) -> tuple[Frequency | None, int | None, time | None
                 ZoneInfo(word)
                 zone = word
             except (ZoneInfoNotFoundError, ValueError):
-                problems.append(f"“{word[:40]}” is not a time zone (use Area/City, like Europe/Berlin)")
+                problems.append(f"“{cut(word, 40)}” is not a time zone (use Area/City, like Europe/Berlin)")
         else:
-            problems.append(f"I don't understand “{word[:40]}”")
+            problems.append(f"I don't understand “{cut(word, 40)}”")
     if weekday is not None and frequency is None:
         frequency = Frequency.WEEKLY
     if problems:

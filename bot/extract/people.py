@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
-from spacy.tokens import Doc, Span, Token
 
 from bot.extract.companies import NOT_COMPANY_WORDS, is_a_ship, names_an_organisation
 from bot.extract.layout import Layout
 from bot.extract.place_names import countries_and_states, real_places
 from bot.extract.references import Resolver, is_reference
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 ROLE_HEADS = {
     "ceo",

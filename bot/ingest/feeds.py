@@ -19,6 +19,7 @@ import feedparser
 from bot.ingest.http import Fetcher, Response
 from bot.ingest.models import ArticleDraft, IngestError, NoArticleText
 from bot.ingest.text import MIN_ARTICLE_WORDS, clean, html_fragment_paragraphs, word_count
+from bot.text import cut
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
 
@@ -66,7 +67,7 @@ def parse_feed(content: bytes) -> Feed:
 def _bozo_reason(parsed: Any) -> str:
     exc = parsed.get("bozo_exception")
     text = str(exc).strip() if exc else "unreadable XML"
-    return text.splitlines()[0][:160]
+    return cut(text.splitlines()[0], 160)
 
 
 def _entry(raw: Any) -> FeedEntry:
@@ -97,7 +98,7 @@ def draft_from_html(entry: FeedEntry, html: str | None, feed_title: str | None) 
     if words < MIN_ARTICLE_WORDS:
         raise NoArticleText(f"no article text found ({words} words)")
     return ArticleDraft(
-        title=entry.title or heading or paragraphs[0][:120],
+        title=entry.title or heading or cut(paragraphs[0], 120, words=True),
         text=text,
         url=entry.link,
         source_name=feed_title,

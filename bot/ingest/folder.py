@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bot.ingest.html import extract_article
@@ -45,15 +46,7 @@ def read_article_file(path: Path, *, max_bytes: int) -> ArticleDraft:
     if b"\x00" in data[:8192]:
         raise IngestError("binary file, not text")
     if suffix in HTML_SUFFIXES:
-        draft = extract_article(data, None)
-        return ArticleDraft(
-            title=draft.title,
-            text=draft.text,
-            url=path.resolve().as_uri(),
-            source_name=draft.source_name,
-            author=draft.author,
-            published_at=draft.published_at,
-        )
+        return replace(extract_article(data, None), url=path.resolve().as_uri())
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -8,6 +8,7 @@ import trafilatura
 
 from bot.ingest.models import ArticleDraft, NoArticleText
 from bot.ingest.text import MIN_ARTICLE_WORDS, clean, drop_repeats, parse_date, split_dateline, word_count
+from bot.text import cut
 
 
 def extract_article(html: str | bytes, url: str | None) -> ArticleDraft:
@@ -30,7 +31,7 @@ def extract_article(html: str | bytes, url: str | None) -> ArticleDraft:
     if words < MIN_ARTICLE_WORDS:
         raise NoArticleText(f"no article text found ({words} words)")
     return ArticleDraft(
-        title=title or paragraphs[0][:120],
+        title=title or cut(paragraphs[0], 120, words=True),
         text=text,
         url=url,
         source_name=getattr(document, "sitename", None) or None,

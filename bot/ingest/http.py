@@ -25,6 +25,7 @@ from tenacity import (
 
 from bot.ingest.addresses import Allowlist, checked_addresses
 from bot.ingest.models import IngestError
+from bot.text import cut
 
 MAX_REDIRECTS = 5
 RETRY_STATUSES = {502, 503, 504}
@@ -224,4 +225,4 @@ class Fetcher:
 
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:200]
+    return cut(text, 200)

@@ -15,6 +15,7 @@ from bot.render.telegram_html import render_html
 from bot.render.terminal import choices, render_text
 from storage.companies import ensure_company
 from storage.db import Database
+from tests.support.conversation import say
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "letsnewz-ase-us-investment.txt"
 CHAT = Chat(id=77)
@@ -116,14 +117,6 @@ def test_more_pages_back_and_an_expired_button_says_so(store: Database):
         assert "expired" in render_text(handle_action(session, CHAT, "zz:1"))
 
 
-def say(db: Database, text: str) -> str:
-    with db.session() as session:
-        reply = handle_text(session, CHAT, text)
-        assert reply is not None
-        render_html(reply)  # Telegram would take it too
-        return render_text(reply)
-
-
 @pytest.mark.parametrize(
     ("text", "heading"),
     [
@@ -136,7 +129,7 @@ def say(db: Database, text: str) -> str:
 def test_free_text_that_names_a_company_inside_a_sentence_answers_about_it(
     store: Database, text: str, heading: str
 ):
-    assert say(store, text).startswith(f"{heading}\n")
+    assert say(store, text, CHAT).startswith(f"{heading}\n")
 
 
 def test_free_text_that_names_several_companies_asks_which_and_text_naming_none_gets_the_hint(
@@ -147,7 +140,7 @@ def test_free_text_that_names_several_companies_asks_which_and_text_naming_none_
         assert reply is not None and "fits several companies" in render_text(reply)
         assert len(choices(reply)) == 2
     for text in ("hello there", "the ASEAN summit was long", "thanks!", "my arm hurts", "an apple a day"):
-        assert say(store, text) == "Send a company name, or /help to see what I can do."
+        assert say(store, text, CHAT) == "Send a company name, or /help to see what I can do."
 
 
 @pytest.mark.parametrize(
@@ -162,16 +155,16 @@ def test_free_text_that_names_several_companies_asks_which_and_text_naming_none_
     ],
 )
 def test_markup_around_a_company_name_is_taken_out(store: Database, command: str):
-    assert say(store, command).startswith("ASE Technology Holding\n")
+    assert say(store, command, CHAT).startswith("ASE Technology Holding\n")
 
 
 def test_a_person_s_name_says_who_that_person_is_in_the_news(store: Database):
-    text = say(store, "/company Gina Raimondo")
+    text = say(store, "/company Gina Raimondo", CHAT)
     assert text.startswith("Gina Raimondo\n")
     assert "a person in the news" in text and "secretary of commerce" in text
     assert "ASE Technology Considers U.S. Investment" in text and "Letsnewz" in text
     assert "Did you mean" not in text and "Sanmina" not in text
-    cfo = say(store, "/company dong hong-szu")
+    cfo = say(store, "/company dong hong-szu", CHAT)
     assert "chief financial officer, ASE Technology Holding" in cfo
     with store.session() as session:
         reply = handle_text(session, CHAT, "/company Dong Hong-Szu")
@@ -184,20 +177,20 @@ def test_a_person_s_name_says_who_that_person_is_in_the_news(store: Database):
     "name", ["Zorblax Dynamics", "Joe Biden", "John Smith", "Elon Musk", "Apple growers"]
 )
 def test_a_name_that_fits_nothing_well_gets_no_far_fetched_guess(store: Database, name: str):
-    text = say(store, f"/company {name}")
+    text = say(store, f"/company {name}", CHAT)
     assert f"No company called “{name}”" in text and "Did you mean" not in text
 
 
 @pytest.mark.parametrize(("typo", "meant"), [("Nvidea", "Nvidia"), ("Micorn", "Micron")])
 def test_a_real_typo_still_gets_the_closest_name(store: Database, typo: str, meant: str):
-    assert f"Did you mean: {meant}?" in say(store, f"/company {typo}")
+    assert f"Did you mean: {meant}?" in say(store, f"/company {typo}", CHAT)
 
 
 def test_a_corrected_typo_says_what_it_shows(store: Database):
-    text = say(store, "/company Taiwan Semiconducter")
+    text = say(store, "/company Taiwan Semiconducter", CHAT)
     assert text.startswith("Showing TSMC for “Taiwan Semiconducter”.\n")
     for exact in ("/company TSMC", "/company Taiwan Semiconductor", "/company ASE Technology"):
-        assert "Showing" not in say(store, exact)
+        assert "Showing" not in say(store, exact, CHAT)
 
 
 def test_a_long_accented_name_offered_as_a_guess_gets_a_button_that_fits_and_works(store: Database):

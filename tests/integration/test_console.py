@@ -3,9 +3,6 @@ buttons as numbered choices, and pressing a number works; `digestbot company NAM
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,14 +10,10 @@ import pytest
 from bot.cli import main
 from bot.console import NO_DATABASE, Console
 from storage.db import Database
+from tests.support.conversation import scripted
+from tests.support.process import ROOT, clean_env, run_digestbot
 
-ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
-
-
-def env(database_url: str) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL"))}
-    return {**clean, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
 
 
 def test_shell_conversation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -28,15 +21,8 @@ def test_shell_conversation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DATABASE_URL", url)
     assert main(["ingest", str(SEED)]) == 0
     script = "/start\n/company Tokyo\n1\n/follow ASE\n/following\n/subscribe 25:99\n\n/company tsmc\n"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "shell"],
-        input=script,
-        cwd=tmp_path,
-        env=env(url),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = clean_env(PYTHONPATH=str(ROOT), DATABASE_URL=url, PYTHONUNBUFFERED="1")
+    result = run_digestbot("shell", cwd=tmp_path, env=env, input=script)
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "a number presses a button" in out
@@ -62,16 +48,8 @@ def test_the_conversation_outlives_a_database_that_cannot_be_reached():
     """A database gone away (restarted, unreachable) costs the line that needed it, not the terminal
     conversation (in `digestbot run`, the bot with it): the next line is answered as usual."""
     db = Database("postgresql+psycopg://digest:pw@127.0.0.1:1/digestbot")
-    lines = iter(["/company ASE", "/help"])
     written: list[str] = []
-
-    def read(_prompt: str) -> str:
-        try:
-            return next(lines)
-        except StopIteration:
-            raise EOFError from None
-
-    Console(db, write=written.append).run(read=read)
+    Console(db, write=written.append).run(read=scripted(["/company ASE", "/help"]))
     assert written[1] == NO_DATABASE
     assert "/company" in written[2]  # /help, answered without the database
     db.dispose()

@@ -23,22 +23,16 @@ from bot.ingest.pipeline import Ingestor
 from bot.scheduler import build_scheduler
 from storage.db import Database
 from tests.conftest import POSTGRES_URL, _fresh_postgres
-from tests.support.process import BotProcess, clean_env
+from tests.support.process import ROOT, BotProcess, clean_env, run_digestbot
 from tests.support.webserver import LOOPBACK
 
-ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE = "postgresql+psycopg://digest:s3cret-pw@127.0.0.1:1/digestbot"
-
-
-def digestbot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 @pytest.mark.parametrize("command", [("db", "upgrade"), ("sources", "list"), ("company", "ASE")])
 def test_an_unreachable_server_ends_a_command_with_one_line_and_no_password(tmp_path: Path, command):
-    result = digestbot(*command, env=clean_env(PYTHONPATH=str(ROOT), DATABASE_URL=UNREACHABLE), cwd=tmp_path)
+    env = clean_env(PYTHONPATH=str(ROOT), DATABASE_URL=UNREACHABLE)
+    result = run_digestbot(*command, env=env, cwd=tmp_path)
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(
@@ -52,7 +46,7 @@ def test_an_unreachable_server_ends_a_command_with_one_line_and_no_password(tmp_
 def test_a_sqlite_file_that_cannot_be_made_ends_with_one_line(tmp_path: Path, command):
     (tmp_path / "data").write_text("a file where a folder should be")
     url = f"sqlite:///{tmp_path}/data/digestbot.sqlite3"
-    result = digestbot(*command, env=clean_env(PYTHONPATH=str(ROOT), DATABASE_URL=url), cwd=tmp_path)
+    result = run_digestbot(*command, env=clean_env(PYTHONPATH=str(ROOT), DATABASE_URL=url), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"digestbot: setting DATABASE_URL ({url}): {tmp_path}/data is a file, not a folder"
@@ -62,7 +56,7 @@ def test_a_sqlite_file_that_cannot_be_made_ends_with_one_line(tmp_path: Path, co
 @pytest.mark.parametrize("command", [("db", "upgrade"), ("run",)])
 def test_a_sqlite_path_not_even_root_may_write_ends_with_one_line(tmp_path: Path, command):
     env = clean_env(PYTHONPATH=str(ROOT), DATABASE_URL="sqlite:////proc/digestbot/db.sqlite3")
-    result = digestbot(*command, env=env, cwd=tmp_path)
+    result = run_digestbot(*command, env=env, cwd=tmp_path)
     assert result.returncode == 2  # not waited for: a path does not come back by itself
     assert result.stderr.strip().splitlines() == [
         "digestbot: setting DATABASE_URL (sqlite:////proc/digestbot/db.sqlite3): "

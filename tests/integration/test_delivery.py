@@ -18,7 +18,6 @@ from telegram import Bot
 
 from bot.cli import main
 from bot.commands.context import Chat
-from bot.commands.router import handle_text
 from bot.delivery.dispatch import Dispatcher, Report
 from bot.delivery.telegram import TelegramOutbox
 from bot.replies import Bullets, Heading, Reply
@@ -28,6 +27,7 @@ from storage.deliveries import add_deliveries, delivery_row
 from storage.models import Article, Delivery, DeliveryKind, DeliveryState, Subscriber, utcnow
 from tests.support.botapi import FakeTelegram
 from tests.support.clock import SimulatedClock
+from tests.support.conversation import say
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
@@ -73,11 +73,6 @@ async def rig(db: Database, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Ri
     telegram.stop()
 
 
-def say(db: Database, chat_id: int, text: str) -> None:
-    with db.session() as session:
-        handle_text(session, Chat(id=chat_id), text)
-
-
 def due_now(db: Database, *chat_ids: int) -> None:
     """Make these subscribers' digests due (as if their time had come a minute ago)."""
     with db.session() as session:
@@ -96,7 +91,7 @@ async def test_429_403_500_and_a_migrated_group_leave_everyone_else_unaffected(r
     chats = [2001 + i for i in range(30)]
     group = -2020
     for chat in [*chats, group]:
-        say(rig.db, chat, "/subscribe 08:00 UTC")
+        say(rig.db, "/subscribe 08:00 UTC", Chat(id=chat))
     await ingest(SEED)
     due_now(rig.db, *chats, group)
     rig.telegram.fail_next("sendMessage", "429", retry_after=3)  # flood control, once, whoever is first
@@ -129,7 +124,7 @@ async def test_429_403_500_and_a_migrated_group_leave_everyone_else_unaffected(r
 
 
 async def test_a_followed_company_in_the_news_is_an_alert_a_passing_mention_is_not(rig: Rig):
-    say(rig.db, 3001, "/follow ASE")
+    say(rig.db, "/follow ASE", Chat(id=3001))
     await ingest(SEED, PASSING_ASE)
     report = await rig.dispatch()
     alerts = rig.messages_to(3001)
@@ -146,8 +141,8 @@ async def test_a_followed_company_in_the_news_is_an_alert_a_passing_mention_is_n
 async def test_a_copy_of_the_same_story_from_another_source_sets_off_no_second_alert(
     rig: Rig, tmp_path: Path
 ):
-    say(rig.db, 3002, "/follow ASE")
-    say(rig.db, 3002, "/subscribe 08:00 UTC")
+    say(rig.db, "/follow ASE", Chat(id=3002))
+    say(rig.db, "/subscribe 08:00 UTC", Chat(id=3002))
     await ingest(SEED)
     await rig.dispatch()
     assert len(rig.messages_to(3002)) == 1
@@ -175,7 +170,7 @@ async def test_a_copy_of_the_same_story_from_another_source_sets_off_no_second_a
 
 
 async def test_a_new_sources_first_fetch_sets_off_no_alert(rig: Rig):
-    say(rig.db, 3003, "/follow ASE")
+    say(rig.db, "/follow ASE", Chat(id=3003))
     await ingest(SEED)
     with rig.db.session() as session:
         session.execute(update(Article).values(backfill=True))
@@ -187,7 +182,7 @@ async def test_alerts_wait_for_the_end_of_quiet_hours(rig: Rig):
     now = utcnow() + timedelta(minutes=1)
     local = now.astimezone(ZoneInfo("Europe/Berlin"))
     start, end = (local - timedelta(hours=1)).time(), (local + timedelta(hours=1)).time()
-    say(rig.db, 3004, "/follow ASE")
+    say(rig.db, "/follow ASE", Chat(id=3004))
     with rig.db.session() as session:
         subscriber = session.scalars(select(Subscriber).where(Subscriber.chat_id == 3004)).one()
         subscriber.timezone = "Europe/Berlin"
@@ -203,8 +198,8 @@ async def test_alerts_wait_for_the_end_of_quiet_hours(rig: Rig):
 
 
 async def test_an_empty_digest_is_not_sent_unless_asked_for(rig: Rig):
-    say(rig.db, 4001, "/subscribe 08:00 UTC")
-    say(rig.db, 4002, "/subscribe 08:00 UTC")
+    say(rig.db, "/subscribe 08:00 UTC", Chat(id=4001))
+    say(rig.db, "/subscribe 08:00 UTC", Chat(id=4002))
     with rig.db.session() as session:
         session.execute(update(Subscriber).where(Subscriber.chat_id == 4002).values(send_empty=True))
     due_now(rig.db, 4001, 4002)
@@ -221,7 +216,7 @@ async def test_an_empty_digest_is_not_sent_unless_asked_for(rig: Rig):
 
 
 async def test_a_long_digest_arrives_as_several_messages_a_second_apart(rig: Rig):
-    say(rig.db, 4003, "/subscribe 08:00 UTC")
+    say(rig.db, "/subscribe 08:00 UTC", Chat(id=4003))
     entries = tuple((f"Story {i}: " + "a long line of news " * 12,) for i in range(60))
     long_digest = Reply((Heading("Your digest"), Bullets(entries)))
     messages = rig.outbox.render(long_digest)
@@ -249,7 +244,7 @@ async def test_a_long_digest_arrives_as_several_messages_a_second_apart(rig: Rig
 
 
 async def test_a_chat_that_blocked_the_bot_gets_digests_again_once_it_talks_to_it(rig: Rig):
-    say(rig.db, 4004, "/subscribe 08:00 UTC")
+    say(rig.db, "/subscribe 08:00 UTC", Chat(id=4004))
     await ingest(SEED)
     due_now(rig.db, 4004)
     rig.telegram.user_blocks(4004)
@@ -257,13 +252,13 @@ async def test_a_chat_that_blocked_the_bot_gets_digests_again_once_it_talks_to_i
     with rig.db.session() as session:
         assert not session.scalars(select(Subscriber.active).where(Subscriber.chat_id == 4004)).one()
     rig.telegram.user_unblocks(4004)
-    say(rig.db, 4004, "/settings")
+    say(rig.db, "/settings", Chat(id=4004))
     with rig.db.session() as session:
         assert session.scalars(select(Subscriber.active).where(Subscriber.chat_id == 4004)).one()
 
 
 async def test_old_deliveries_keep_their_key_but_not_their_text(rig: Rig):
-    say(rig.db, 4005, "/subscribe 08:00 UTC")
+    say(rig.db, "/subscribe 08:00 UTC", Chat(id=4005))
     now = utcnow()
     with rig.db.session() as session:
         subscriber = session.scalars(select(Subscriber).where(Subscriber.chat_id == 4005)).one()

@@ -170,6 +170,7 @@ def dispatch_at(db: Database, outbox: CountingOutbox, now: datetime) -> None:
         pytest.param(utc(2026, 10, 31, 0, 0), utc(2026, 11, 3, 0, 0), id="fall-back"),
     ],
 )
+@pytest.mark.long
 def test_a_thousand_subscribers_in_twenty_zones_get_one_digest_per_period_at_their_time(
     db: Database, start: datetime, end: datetime
 ):

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.process import clean_env
+from tests.support.process import clean_env, run_digestbot
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "letsnewz-ase-us-investment.txt"
 ARTICLES = 30
@@ -53,9 +52,7 @@ def _articles(folder: Path) -> None:
 
 def _digestbot(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = clean_env(DATABASE_URL="sqlite:///data/digestbot.sqlite3")
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
+    return run_digestbot(*args, cwd=cwd, env=env, timeout=300)
 
 
 def _stored(database: Path) -> list[tuple[str, str]]:
@@ -64,6 +61,7 @@ def _stored(database: Path) -> list[tuple[str, str]]:
         return conn.execute("SELECT title, text FROM articles ORDER BY id").fetchall()
 
 
+@pytest.mark.long
 def test_a_full_disk_stops_the_ingest_with_whole_articles_and_the_next_run_stores_the_rest(
     tmp_path: Path, small_disk: Path
 ):

@@ -24,10 +24,9 @@ from bot.render.telegram_html import render_html
 from bot.reply_data import reply_from_data
 from storage.db import Database
 from storage.models import Article, Delivery, DeliveryKind, DeliveryState, Frequency, Subscriber, utcnow
-from tests.support.botapi import DEFAULT_TOKEN, FakeTelegram, SentMessage
-from tests.support.process import START_TIMEOUT, BotProcess, clean_env
+from tests.support.botapi import FakeTelegram, SentMessage
+from tests.support.process import ROOT, START_TIMEOUT, BotProcess, bot_env
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = [
     ROOT / "seeds" / "letsnewz-ase-us-investment.txt",
     ROOT / "tests" / "eval" / "articles" / "01-tsmc-chips-act-award.txt",
@@ -169,17 +168,7 @@ def test_killed_twenty_times_in_a_fan_out_every_subscriber_gets_its_digest_once(
 
     server = FakeTelegram().start()
     server.enforce_rate_limits()
-    bot = BotProcess(
-        workdir,
-        clean_env(
-            PYTHONPATH=str(ROOT),
-            PYTHONUNBUFFERED="1",
-            TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
-            TELEGRAM_BASE_URL=server.base_url,
-            DATABASE_URL=db.url,
-            SEEDS_DIR=str(seeds),
-        ),
-    )
+    bot = BotProcess(workdir, bot_env(server.base_url, db.url, seeds))
     served_at_kill: list[int] = []  # chats that had their digest when each kill came
     prepared_at_kill: list[int] = []  # digests in the ledger then
     in_doubt_at_kill: list[int] = []  # messages Telegram accepted that the ledger had not recorded yet

@@ -12,6 +12,7 @@ from bot.cli import main
 from bot.ingest.http import Fetcher
 from bot.ingest.models import Status
 from bot.ingest.pipeline import Ingestor
+from bot.ingest.report import summary_lines
 from storage.articles import count_articles
 from storage.db import Database
 from storage.models import Article, Source, SourceKind, SourceState
@@ -45,32 +46,48 @@ def stored(db: Database) -> list[Article]:
         return list(session.scalars(select(Article).order_by(Article.id)))
 
 
-def test_wikinews_corpus_served_as_a_feed_is_stored_once(
-    db: Database, web: LocalWebServer, monkeypatch, capsys
-):
-    """The whole corpus through the CLI: every article with text stored, the empty test page
-    reported as skipped with its reason; a second run stores nothing."""
+async def test_wikinews_corpus_served_as_a_feed_is_stored_once(db: Database, web: LocalWebServer):
+    """The whole corpus as one feed: every article with text stored, the empty test page reported
+    as skipped with its reason (the lines `digestbot ingest` prints); a second run stores nothing
+    and fetches no stored item's page again. Storing only: extracting is the next test's."""
     corpus = load_corpus()
     for article in corpus:
         web.add(f"/news/{article.slug}", article_page(article))
     feed_url = web.add(
         "/wikinews.xml", rss_feed(corpus, web.url("/news/{slug}")), content_type="application/rss+xml"
     )
+    async with fetcher() as f:
+        ingestor = Ingestor(db, f, max_file_bytes=1_000_000)
+        first = "\n".join(summary_lines(await ingestor.ingest_targets([feed_url])))
+        assert "Ingested 295 input(s): 294 new, 1 skipped" in first
+        assert "test-page-self-publish-yesterday: no article text found" in first
+        assert len(stored(db)) == 294
+
+        second = "\n".join(summary_lines(await ingestor.ingest_targets([feed_url])))
+        assert "0 new, 294 duplicate, 1 skipped" in second
+        assert len(stored(db)) == 294
+    # Pages of stored items are not fetched again: 295 on the first run, the skipped one again.
+    assert sum(len(web.hits(f"/news/{a.slug}")) for a in corpus) == 296
+
+
+def test_digestbot_ingest_of_a_feed_stores_and_extracts_its_items(
+    db: Database, web: LocalWebServer, monkeypatch, capsys
+):
+    corpus = [a for a in load_corpus() if a.text.strip()][:3]
+    for article in corpus:
+        web.add(f"/news/{article.slug}", article_page(article))
+    feed_url = web.add(
+        "/feed.xml", rss_feed(corpus, web.url("/news/{slug}")), content_type="application/rss+xml"
+    )
     monkeypatch.setenv("DATABASE_URL", db.url)
     monkeypatch.setenv("FETCH_ALLOW_INTERNAL", LOOPBACK_SETTING)
 
     assert main(["ingest", feed_url]) == 0
-    first = capsys.readouterr().out
-    assert "Ingested 295 input(s): 294 new, 1 skipped" in first
-    assert "test-page-self-publish-yesterday: no article text found" in first
-    assert len(stored(db)) == 294
-
-    assert main(["ingest", feed_url]) == 0
-    second = capsys.readouterr().out
-    assert "0 new, 294 duplicate, 1 skipped" in second
-    assert len(stored(db)) == 294
-    # Pages of stored items are not fetched again: 295 on the first run, the skipped one again.
-    assert sum(len(web.hits(f"/news/{a.slug}")) for a in corpus) == 296
+    out = capsys.readouterr().out
+    assert "Ingested 3 input(s): 3 new" in out
+    assert "Extracted the facts of 3 article(s)." in out
+    assert [a.title for a in stored(db)] == [a.title for a in corpus]
+    assert all(a.extracted_at is not None for a in stored(db))
 
 
 def test_summary_only_feed_items_get_their_full_text_from_the_page(db: Database, web: LocalWebServer):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,10 +17,9 @@ from sqlalchemy import func, select
 from bot.cli import main
 from storage.db import Database
 from storage.models import Article, Delivery, DeliveryKind
-from tests.support.botapi import DEFAULT_TOKEN, FakeTelegram, SentMessage
-from tests.support.process import BotProcess, clean_env
+from tests.support.botapi import FakeTelegram, SentMessage
+from tests.support.process import ROOT, BotProcess, bot_env
 
-ROOT = Path(__file__).resolve().parents[2]
 SEED_TITLE = "ASE Technology Considers U.S. Investment"
 ZONE = "Europe/Berlin"
 READER = 1001  # subscribes and waits for the digest
@@ -34,15 +32,6 @@ def digests(server: FakeTelegram, chat_id: int) -> list[SentMessage]:
         for m in server.sent
         if m.chat_id == chat_id and m.method == "sendMessage" and "Your digest" in m.text
     ]
-
-
-def wait_for(condition: Callable[[], object], what: str, bot: BotProcess, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        bot.check_alive()
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} after {timeout}s:\n{bot.output()[-4000:]}")
-        time.sleep(0.1)
 
 
 def seed_ready(db: Database) -> bool:
@@ -61,24 +50,18 @@ def next_minute_at_least(seconds: float) -> datetime:
     return (datetime.now(UTC) + timedelta(seconds=seconds + 60)).replace(second=0, microsecond=0)
 
 
+@pytest.mark.long
 def test_a_fresh_install_sends_the_seed_story_at_the_chosen_minute_and_only_once(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     server = FakeTelegram().start()
-    env = clean_env(
-        PYTHONPATH=str(ROOT),
-        PYTHONUNBUFFERED="1",
-        TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
-        TELEGRAM_BASE_URL=server.base_url,
-        DATABASE_URL=db.url,
-        SEEDS_DIR=str(tmp_path / "seeds"),
-    )
+    env = bot_env(server.base_url, db.url, tmp_path / "seeds")
     bot = BotProcess(tmp_path, env)
     try:
         bot.start()
         bot.wait_until_running()
-        wait_for(lambda: seed_ready(db), "the seed article has no facts", bot, 90)
+        bot.wait_for("facts of the seed article", lambda: seed_ready(db), 90, poll=0.1)
 
         # Someone who asks at once gets the seed story: a first fetch's news is news.
         asked = reply_to(server, ASKER, "/digest")
@@ -87,9 +70,8 @@ def test_a_fresh_install_sends_the_seed_story_at_the_chosen_minute_and_only_once
         due = next_minute_at_least(20)  # "in two minutes", to the minute
         local = due.astimezone(ZoneInfo(ZONE))
         reply_to(server, READER, f"/subscribe {local:%H:%M} {ZONE}")
-        wait_for(
-            lambda: digests(server, READER), "no digest", bot, (due - datetime.now(UTC)).total_seconds() + 30
-        )
+        until_due = (due - datetime.now(UTC)).total_seconds()
+        bot.wait_for("digest", lambda: digests(server, READER), until_due + 30, poll=0.1)
         [digest] = digests(server, READER)
         print("DIGEST", repr(digest.text), "ASKED", repr(asked.text))
         assert due.timestamp() <= digest.received_at < due.timestamp() + 15, "on time, to the minute"

@@ -9,6 +9,8 @@ import time
 from collections.abc import Awaitable
 from pathlib import Path
 
+import pytest
+
 from bot.ingest.http import Fetcher
 from bot.ingest.models import Status
 from bot.ingest.pipeline import Ingestor
@@ -76,6 +78,7 @@ async def test_a_folder_of_large_files_is_read_while_the_loop_keeps_turning(db: 
     assert stall < MAX_STALL, f"the loop stalled {stall:.2f} s of {took:.2f} s"
 
 
+@pytest.mark.long
 async def test_a_large_page_is_extracted_while_the_loop_keeps_turning(db: Database, web: LocalWebServer):
     paragraphs = "".join(
         f"<p>Mr. Smith of Example Corp. said on Monday it plans to expand plant {i} in Texas.</p>"

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.commands.context import Chat
 from bot.commands.router import handle_text
+from bot.extract.installed import ModelNotInstalled
 from bot.extract.models import ArticleFacts
 from bot.extract.pipeline import ArticleText, Extractor
 from bot.extraction_job import extract_pending
@@ -141,4 +142,18 @@ def test_an_article_that_breaks_extraction_holds_back_no_other(
     with db.session() as session:
         poison = session.scalars(select(Article).where(Article.title == "Poison")).one()
         assert poison.extracted_at is not None and poison.extraction_error is None
+        assert extraction_failures(session) == {}
+
+
+def test_a_model_that_cannot_be_loaded_ends_the_run_and_no_article_is_blamed(db: Database, tmp_path):
+    """NLP_MODEL names a folder that is not a spaCy pipeline: the start-time check passes (the folder
+    is there), loading fails at the first extraction; that run ends with the reason, and the
+    articles keep every try for when the model is fixed."""
+    store(db, "Plant news one", "Plant news two")
+    (tmp_path / "model").mkdir()
+    with pytest.raises(ModelNotInstalled, match="model"):
+        extract_pending(db, Extractor(str(tmp_path / "model")))
+    with db.session() as session:
+        articles = session.scalars(select(Article)).all()
+        assert [(a.extraction_attempts, a.extraction_error) for a in articles] == [(0, None), (0, None)]
         assert extraction_failures(session) == {}

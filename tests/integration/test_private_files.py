@@ -7,13 +7,12 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import env_file_warning
-from tests.support.process import BotProcess, clean_env
+from tests.support.process import BotProcess, clean_env, run_digestbot
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -23,15 +22,8 @@ def _mode(path: Path) -> int:
 
 
 def _digestbot(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=clean_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        umask=0o022,  # the usual one, which would leave new files readable by everybody
-    )
+    # umask 022, the usual one, would leave new files readable by everybody
+    return run_digestbot(*args, cwd=cwd, env=clean_env(**env), timeout=300, umask=0o022)
 
 
 def test_the_default_store_is_made_private_and_so_are_its_wal_files(tmp_path: Path):

@@ -31,6 +31,7 @@ from storage.digest import DigestStory
 from storage.models import Article, Base, Fact, SourceKind
 from storage.search import fts5_query, include_name, latest_articles, search_articles, top_facts
 from storage.sources import add_source
+from tests.support.conversation import say
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
@@ -51,14 +52,6 @@ def store(stored: Callable[..., Database], monkeypatch: pytest.MonkeyPatch) -> D
     return db
 
 
-def say(db: Database, text: str) -> str:
-    with db.session() as session:
-        reply = handle_text(session, USER, text)
-    assert reply is not None
-    render_html(reply)  # renders for Telegram too
-    return render_text(reply)
-
-
 def titles(db: Database, words: str) -> list[str]:
     with db.session() as session:
         return [hit.title for hit in search_articles(session, words)]
@@ -68,7 +61,7 @@ def titles(db: Database, words: str) -> list[str]:
 
 
 def test_search_finds_the_seed_by_a_place_with_its_source_date_and_top_fact(store: Database):
-    text = say(store, "/search Arizona")
+    text = say(store, "/search Arizona", USER)
     assert "Best matches for “Arizona”" in text
     assert SEED_TITLE in text and "Letsnewz" in text
     assert "investing $165 billion in Arizona" in text  # the passage
@@ -80,7 +73,7 @@ def test_search_finds_the_seed_by_two_words_that_are_both_in_it(store: Database)
     assert titles(store, "Inventec Texas") == [
         "ASE Technology Considers U.S. Investment to Meet Customer Demands: Initial Discussions Underway"
     ]
-    assert SEED_TITLE in say(store, "/search inventec texas")
+    assert SEED_TITLE in say(store, "/search inventec texas", USER)
     assert titles(store, "Inventec Nvidia") == []  # every word is wanted
 
 
@@ -97,12 +90,12 @@ def test_a_title_match_ranks_above_a_body_match(store: Database):
 
 def test_search_for_a_word_in_no_article_finds_nothing(store: Database):
     assert titles(store, "Zorblaxian") == []
-    assert "No article mentions “Zorblaxian”" in say(store, "/search Zorblaxian")
+    assert "No article mentions “Zorblaxian”" in say(store, "/search Zorblaxian", USER)
 
 
 def test_search_without_words_shows_an_example(store: Database):
     for text in ("/search", "/search    "):
-        reply = say(store, text)
+        reply = say(store, text, USER)
         assert "What should I look for?" in reply and "Example: /search Arizona fab" in reply
 
 
@@ -147,7 +140,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("words", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_input_never_errors(store: Database, words: str):
-    text = say(store, f"/search {words}")
+    text = say(store, f"/search {words}", USER)
     assert "Best matches for" in text or "No article mentions" in text
     with store.session() as session:
         search_articles(session, words)  # also without the router's cut at 200 characters
@@ -160,7 +153,7 @@ def test_stray_syntax_around_a_word_still_finds_it(store: Database, words: str):
 
 
 def test_a_long_search_is_cut_with_a_notice(store: Database):
-    assert "Your text was cut at 200 characters." in say(store, "/search " + "Arizona " * 60)
+    assert "Your text was cut at 200 characters." in say(store, "/search " + "Arizona " * 60, USER)
 
 
 def test_an_article_is_searchable_the_moment_it_is_stored_changed_or_gone(store: Database):
@@ -197,7 +190,7 @@ def test_a_huge_article_is_stored_and_found_by_its_title_and_opening(db: Databas
         )
     assert titles(db, "pangolin") == ["Pangolin annual report"]
     assert titles(db, "opens") == ["Pangolin annual report"]
-    assert "Pangolin annual report" in say(db, "/search Pangolin opens")
+    assert "Pangolin annual report" in say(db, "/search Pangolin opens", USER)
 
 
 def test_hits_carry_a_snippet_with_the_matched_words_marked(store: Database):
@@ -223,7 +216,7 @@ def bullets(text: str) -> list[str]:
 
 
 def test_latest_lists_the_newest_news_first_with_their_top_facts(store: Database):
-    text = say(store, "/latest")
+    text = say(store, "/latest", USER)
     lines = bullets(text)
     assert len(lines) == 4 and "The latest 4 articles" in text
     today = datetime.now(UTC).date().isoformat()
@@ -238,12 +231,12 @@ def test_latest_lists_the_newest_news_first_with_their_top_facts(store: Database
 
 def test_latest_respects_n(store: Database):
     assert main(["ingest", str(WIWYNN), str(EVAL / "02-foxconn-q1-results.txt")]) == 0
-    assert len(bullets(say(store, "/latest"))) == 5  # the default
-    two = say(store, "/latest 2")
+    assert len(bullets(say(store, "/latest", USER))) == 5  # the default
+    two = say(store, "/latest 2", USER)
     assert len(bullets(two)) == 2 and "The latest 2 articles" in two
     assert "TSMC March Revenue" not in two
-    assert len(bullets(say(store, "/latest 20"))) == 6
-    one = say(store, "/latest 1")
+    assert len(bullets(say(store, "/latest 20", USER))) == 6
+    one = say(store, "/latest 1", USER)
     assert "The latest article" in one and len(bullets(one)) == 1
 
 
@@ -259,12 +252,12 @@ def test_latest_respects_n(store: Database):
     ],
 )
 def test_latest_rejects_what_is_not_a_count_from_1_to_20(store: Database, argument: str, message: str):
-    text = say(store, f"/latest {argument}")
+    text = say(store, f"/latest {argument}", USER)
     assert message in text and "Example: /latest 10" in text
 
 
 def test_latest_on_an_empty_store(db: Database):
-    assert say(db, "/latest") == "No articles are stored yet."
+    assert say(db, "/latest", USER) == "No articles are stored yet."
 
 
 def test_the_top_fact_is_the_first_that_is_not_a_statement(db: Database):
@@ -285,7 +278,7 @@ def test_the_top_fact_is_the_first_that_is_not_a_statement(db: Database):
         newest = latest_articles(session, limit=2)
         assert [a.title for a in newest] == ["Article 2", "Article 1"]
         assert newest[0].ingested_at <= datetime.now(UTC)
-    assert "Article 0 — unknown source" in say(db, "/latest 3")
+    assert "Article 0 — unknown source" in say(db, "/latest 3", USER)
 
 
 # --- migration 0004 --------------------------------------------------------------------------------------
@@ -384,7 +377,7 @@ def test_latest_is_in_the_order_its_dates_read(db: Database):
         store_article(session, 2, published_at=datetime(2025, 3, 1, tzinfo=UTC))
         store_article(session, 3)
         store_article(session, 4, published_at=datetime.now(UTC) + timedelta(days=30))
-    text = say(db, "/latest")
+    text = say(db, "/latest", USER)
     assert [int(n) for n in re.findall(r"Article (\d)", text)] == [4, 3, 1, 2]
     today = datetime.now(UTC).date()
     assert dates_shown(text) == [str(today), str(today), str(today - timedelta(days=1)), "2025-03-01"]
@@ -411,8 +404,8 @@ def test_an_article_from_a_folder_is_labelled_by_its_source_alike_in_latest_comp
                     sentence=f"{article.title} fact.",
                 )
             )
-    latest = say(db, "/latest")
-    company = say(db, "/company TSMC")
+    latest = say(db, "/latest", USER)
+    company = say(db, "/company TSMC", USER)
     assert "Named — Analyst notes ·" in latest and "Loose — analyst-notes ·" in latest
     assert "“Named fact.” — Analyst notes" in company and "“Loose fact.” — analyst-notes" in company
     story = DigestStory(

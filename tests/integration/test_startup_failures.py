@@ -11,14 +11,13 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from tests.support.botapi import DEFAULT_TOKEN, FakeTelegram
-from tests.support.process import BotProcess, clean_env
+import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.botapi import DEFAULT_TOKEN, FakeTelegram
+from tests.support.process import ROOT, BotProcess, bot_env
+
 SEED_TITLE = "ASE Technology Considers U.S. Investment"
 RETRY = re.compile(
     r"^\S+ \S+ WARNING digestbot: Telegram Bot API at (?P<url>\S+) not reachable \(connection refused\); "
@@ -36,27 +35,10 @@ def retry_lines(bot: BotProcess) -> list[re.Match[str]]:
     return [m for line in bot.output().splitlines() if (m := RETRY.match(line))]
 
 
-def wait_for(bot: BotProcess, what: str, condition: Callable[[], object], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        bot.check_alive()
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no {what} after {timeout}s:\n{bot.output()}")
-        time.sleep(0.05)
-
-
-def start_without_a_server(tmp_path: Path, **extra: str) -> tuple[BotProcess, int]:
+def start_without_a_server(tmp_path: Path, seeds: Path) -> tuple[BotProcess, int]:
     port = free_port()  # nothing listens there (yet)
     bot = BotProcess(
-        tmp_path,
-        clean_env(
-            PYTHONPATH=str(ROOT),
-            PYTHONUNBUFFERED="1",
-            TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
-            TELEGRAM_BASE_URL=f"http://127.0.0.1:{port}",
-            DATABASE_URL=f"sqlite:///{tmp_path}/store.sqlite3",
-            **extra,
-        ),
+        tmp_path, bot_env(f"http://127.0.0.1:{port}", f"sqlite:///{tmp_path}/store.sqlite3", seeds)
     )
     bot.start()
     return bot, port
@@ -64,14 +46,14 @@ def start_without_a_server(tmp_path: Path, **extra: str) -> tuple[BotProcess, in
 
 def test_a_bot_api_server_that_comes_up_late_is_waited_for_and_then_used(tmp_path: Path):
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
-    bot, port = start_without_a_server(tmp_path, SEEDS_DIR=str(tmp_path / "seeds"))
+    bot, port = start_without_a_server(tmp_path, tmp_path / "seeds")
     server: FakeTelegram | None = None
     try:
-        wait_for(bot, "second retry line", lambda: len(retry_lines(bot)) >= 2)
+        bot.wait_for("second retry line", lambda: len(retry_lines(bot)) >= 2)
         # Meanwhile the scheduler runs: the seed article is read (and its facts extracted).
-        wait_for(bot, "seed article ingested", lambda: SEED_TITLE in bot.output())
+        bot.wait_for("seed article ingested", lambda: SEED_TITLE in bot.output())
         server = FakeTelegram(port=port).start()
-        wait_for(bot, "connection", lambda: "Connected to Telegram as @digest_test_bot" in bot.output())
+        bot.wait_for("connection", lambda: "Connected to Telegram as @digest_test_bot" in bot.output())
         server.user_sends("/start", user_id=1001)
         (reply,) = server.wait_for_messages(1, 30.0, 1001, method="sendMessage")
         assert "/company" in reply.text
@@ -89,10 +71,11 @@ def test_a_bot_api_server_that_comes_up_late_is_waited_for_and_then_used(tmp_pat
     assert DEFAULT_TOKEN not in output and DEFAULT_TOKEN.split(":")[1] not in output
 
 
+@pytest.mark.long
 def test_sigterm_while_waiting_for_the_bot_api_server_stops_the_bot_at_once(tmp_path: Path):
-    bot, _port = start_without_a_server(tmp_path, SEEDS_DIR=str(tmp_path / "none"))
+    bot, _port = start_without_a_server(tmp_path, tmp_path / "none")
     try:
-        wait_for(bot, "a 16 s wait", lambda: any(m["seconds"] == "16" for m in retry_lines(bot)))
+        bot.wait_for("a 16 s wait", lambda: any(m["seconds"] == "16" for m in retry_lines(bot)))
         assert bot.process is not None
         bot.process.send_signal(signal.SIGTERM)
         try:

@@ -29,6 +29,16 @@ async def ask(server: FakeTelegram, text: str, expect: int = 1) -> list[str]:
     return [m.text for m in sent[before:]]
 
 
+async def press(server: FakeTelegram, label: str) -> str:
+    """Press the button `label` under the last message; the answer that comes."""
+    message = server.sent[-1]
+    button = next(b for b in message.buttons if b["text"] == label)
+    before = len(server.sent)
+    server.user_presses(button["callback_data"], message.message_id, chat_id=CHAT, user_id=CHAT)
+    sent = await asyncio.to_thread(server.wait_for_messages, before + 1, 15.0, CHAT)
+    return sent[-1].text
+
+
 async def test_a_user_starts_and_asks_about_ase_and_tsmc(telegram: FakeTelegram):
     (start,) = await ask(telegram, "/start")
     assert "/company ASE" in start
@@ -49,12 +59,7 @@ async def test_a_user_starts_and_asks_about_ase_and_tsmc(telegram: FakeTelegram)
 async def test_buttons_offer_a_choice_and_pressing_one_answers(telegram: FakeTelegram):
     (choice,) = await ask(telegram, "/company Tokyo")
     assert "fits several companies" in choice
-    message = telegram.sent[-1]
-    button = next(b for b in message.buttons if b["text"] == "Tokyo Electron")
-    before = len(telegram.sent)
-    telegram.user_presses(button["callback_data"], message.message_id, chat_id=CHAT, user_id=CHAT)
-    sent = await asyncio.to_thread(telegram.wait_for_messages, before + 1, 15.0, CHAT)
-    assert sent[-1].text.startswith("Tokyo Electron")
+    assert (await press(telegram, "Tokyo Electron")).startswith("Tokyo Electron")
     assert telegram.calls_to("answerCallbackQuery")
 
 
@@ -63,12 +68,7 @@ async def test_follow_and_subscribe_from_the_chat(telegram: FakeTelegram):
     assert "You follow ASE Technology Holding now" in followed
     (subscribed,) = await ask(telegram, "/subscribe 08:00 Asia/Taipei")
     assert "daily at 08:00 (Asia/Taipei)" in subscribed
-    message = telegram.sent[-1]
-    later = next(b for b in message.buttons if b["text"] == "+ 1 hour")
-    before = len(telegram.sent)
-    telegram.user_presses(later["callback_data"], message.message_id, chat_id=CHAT, user_id=CHAT)
-    sent = await asyncio.to_thread(telegram.wait_for_messages, before + 1, 15.0, CHAT)
-    assert "daily at 09:00 (Asia/Taipei)" in sent[-1].text
+    assert "daily at 09:00 (Asia/Taipei)" in await press(telegram, "+ 1 hour")
     (bad,) = await ask(telegram, "/subscribe 25:99 Mars/Olympus")
     assert "not a time of day" in bad and "not a time zone" in bad and "/subscribe 08:00 Asia/Taipei" in bad
 

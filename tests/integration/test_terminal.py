@@ -19,13 +19,12 @@ import pytest
 
 from bot.cli import main
 from bot.console import PROMPT
-from tests.support.process import clean_env
+from tests.support.process import ROOT, clean_env
 from tests.support.pty_session import PtySession
 from tests.support.stores import digest_due
 from tests.support.webserver import LOOPBACK_SETTING, LocalWebServer
 from tests.support.wikinews import WikinewsArticle, article_page
 
-ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
 HEADLINE = "ASE Technology Considers U.S. Investment"
 STOP_SECONDS = 5.0
@@ -79,6 +78,7 @@ def test_ctrl_c_stops_run_in_the_terminal_at_once(tmp_path: Path, store: str, ru
     assert termios.tcgetattr(session.fd)[3] == cooked[3]
 
 
+@pytest.mark.long
 def test_ctrl_c_during_a_long_extraction_stops_after_the_batch_in_hand(
     tmp_path: Path, store: str, running: list[PtySession]
 ):

@@ -8,48 +8,28 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.support.botapi import DEFAULT_TOKEN, FakeTelegram
-from tests.support.process import BotProcess, clean_env
+from tests.support.process import ROOT, BotProcess, bot_env, run_digestbot
 from tests.support.stores import digest_due
 
-ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "letsnewz-ase-us-investment.txt"
 USER = 1001
 TOKEN_SECRET = DEFAULT_TOKEN.split(":", 1)[1]
 
 
-def env_for(tmp_path: Path, base_url: str, **extra: str) -> dict[str, str]:
-    return clean_env(
-        PYTHONPATH=str(ROOT),
-        PYTHONUNBUFFERED="1",
-        TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
-        TELEGRAM_BASE_URL=base_url,
-        DATABASE_URL=f"sqlite:///{tmp_path}/store.sqlite3",
-        SEEDS_DIR=str(tmp_path / "none"),
-        LOG_LEVEL="DEBUG",
-        **extra,
-    )
+def env_for(tmp_path: Path, base_url: str) -> dict[str, str]:
+    return bot_env(base_url, f"sqlite:///{tmp_path}/store.sqlite3", tmp_path / "none", LOG_LEVEL="DEBUG")
 
 
 def assert_no_token(output: str) -> None:
     assert DEFAULT_TOKEN not in output
     assert TOKEN_SECRET not in output
-
-
-def wait_for(bot: BotProcess, what: str, condition: Callable[[], object], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        bot.check_alive()
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no {what} after {timeout}s:\n{bot.output()[-4000:]}")
-        time.sleep(0.05)
 
 
 def connected(bot: BotProcess) -> Callable[[], bool]:
@@ -58,14 +38,7 @@ def connected(bot: BotProcess) -> Callable[[], bool]:
 
 def test_a_rejected_token_is_not_printed(tmp_path: Path):
     with FakeTelegram(token="654321:another-bots-token-value") as server:  # ours gets 401
-        result = subprocess.run(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=tmp_path,
-            env=env_for(tmp_path, server.base_url),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        result = run_digestbot("run", cwd=tmp_path, env=env_for(tmp_path, server.base_url))
     assert result.returncode == 2
     assert "rejected the token (401 Unauthorized)" in result.stderr
     assert_no_token(result.stdout + result.stderr)
@@ -127,10 +100,10 @@ def test_a_network_error_while_running_is_not_printed_with_the_token(tmp_path: P
         bot = BotProcess(tmp_path, env_for(tmp_path, relay.base_url))
         try:
             bot.start()
-            wait_for(bot, "connection", connected(bot))
+            bot.wait_for("connection", connected(bot))
             server.wait_for_calls("getUpdates")
             relay.cut()  # the Bot API server goes away in the middle of a long poll
-            wait_for(bot, "a network error logged", lambda: "NetworkError" in bot.output())
+            bot.wait_for("a network error logged", lambda: "NetworkError" in bot.output())
             relay.restore()  # and comes back
             server.user_sends("/start", user_id=USER)
             server.wait_for_messages(1, 60.0, USER, method="sendMessage")
@@ -146,12 +119,12 @@ def test_a_crash_in_a_handler_is_not_printed_with_the_token(tmp_path: Path):
         bot = BotProcess(tmp_path, env_for(tmp_path, server.base_url))
         try:
             bot.start()
-            wait_for(bot, "connection", connected(bot))
+            bot.wait_for("connection", connected(bot))
             server.fail_next("sendMessage", "500")  # the reply to /start: the handler raises
             server.user_sends("/start", user_id=USER)
             (apology,) = server.wait_for_messages(1, 30.0, USER, method="sendMessage")
             assert "Something went wrong" in apology.text
-            wait_for(bot, "the handler's traceback", lambda: "Traceback" in bot.output())
+            bot.wait_for("the handler's traceback", lambda: "Traceback" in bot.output())
             assert bot.stop() == 0
         finally:
             bot.ensure_dead()
@@ -159,14 +132,12 @@ def test_a_crash_in_a_handler_is_not_printed_with_the_token(tmp_path: Path):
     assert_no_token(bot.output())
 
 
+@pytest.mark.long
 def test_a_failing_scheduled_job_is_not_printed_with_the_token(tmp_path: Path):
     """The dispatch job's sends all fail (500, retried with back-off, then left for the next round):
     the nearest real failure of a job that can be caused from outside the process."""
     env = env_for(tmp_path, "http://127.0.0.1:1")
-    ingest = subprocess.run(
-        [sys.executable, "-m", "bot", "ingest", str(SEED)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    ingest = run_digestbot("ingest", str(SEED), cwd=tmp_path, env=env)
     assert ingest.returncode == 0, ingest.stderr
     digest_due(env["DATABASE_URL"], USER)
     with FakeTelegram() as server:
@@ -174,7 +145,7 @@ def test_a_failing_scheduled_job_is_not_printed_with_the_token(tmp_path: Path):
         bot = BotProcess(tmp_path, {**env, "TELEGRAM_BASE_URL": server.base_url})
         try:
             bot.start()
-            wait_for(bot, "the failed delivery", lambda: "to chat 1001 failed" in bot.output())
+            bot.wait_for("the failed delivery", lambda: "to chat 1001 failed" in bot.output())
             assert server.sent == [] and len(server.calls_to("sendMessage")) >= 2
             assert bot.stop() == 0
         finally:

@@ -8,21 +8,13 @@ import pytest
 
 from bot.cli import main
 from bot.commands.context import Chat
-from bot.commands.router import handle_action, handle_text
 from bot.console import Console
-from bot.render.terminal import render_text
 from storage.db import Database
+from tests.support.conversation import press, say, scripted
 
 USER = Chat(id=501)
 ADMIN = Chat(id=900, admin=True)
 UNREADABLE = "That text has characters I cannot read"
-
-
-def say(db: Database, text: str, chat: Chat = USER) -> str:
-    with db.session() as session:
-        reply = handle_text(session, chat, text)
-        assert reply is not None
-        return render_text(reply)
 
 
 @pytest.mark.parametrize(
@@ -34,21 +26,12 @@ def test_a_lone_surrogate_gets_a_clear_reply(db: Database, text: str):
 
 
 def test_a_button_with_a_lone_surrogate_gets_a_clear_reply(db: Database):
-    with db.session() as session:
-        assert UNREADABLE in render_text(handle_action(session, USER, "cq:\ud800"))
+    assert UNREADABLE in press(db, "cq:\ud800", USER)
 
 
 def test_the_terminal_conversation_answers_a_lone_surrogate(db: Database):
-    lines = iter(["/company \ud800x", "/help"])
     written: list[str] = []
-
-    def read(_prompt: str) -> str:
-        try:
-            return next(lines)
-        except StopIteration:
-            raise EOFError from None
-
-    Console(db, write=written.append).run(read=read)
+    Console(db, write=written.append).run(read=scripted(["/company \ud800x", "/help"]))
     assert any(UNREADABLE in text for text in written)
     assert any("/company" in text for text in written[-1:])  # and the next line is answered
 

@@ -9,22 +9,20 @@ and PostgreSQL."""
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from storage.db import Database
 from storage.models import Source
-from tests.support.botapi import DEFAULT_TOKEN, FakeTelegram
-from tests.support.process import BotProcess, clean_env
+from tests.support.botapi import FakeTelegram
+from tests.support.process import ROOT, BotProcess, bot_env, clean_env, run_digestbot
 from tests.support.webserver import LocalWebServer
 from tests.support.wikinews import load_corpus, rss_feed
 
-ROOT = Path(__file__).resolve().parents[2]
 ADMIN = 4242
 PUBLIC_URL = "https://bot.example.test/hook"  # what Telegram calls; TLS ends at the reverse proxy
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -70,6 +68,7 @@ def start_and_wait_listening(bot: BotProcess, port: int, timeout: float = 60.0) 
         time.sleep(0.05)
 
 
+@pytest.mark.long
 def test_a_webhook_without_a_configured_secret_gets_one_kept_across_restarts_and_refuses_forgeries(
     db: Database, tmp_path: Path
 ):
@@ -78,13 +77,10 @@ def test_a_webhook_without_a_configured_secret_gets_one_kept_across_restarts_and
     web = LocalWebServer().start()
     feed = web.add("/feed.xml", rss_feed(load_corpus()[:1], web.url("/news/{slug}")), content_type=RSS)
     server = FakeTelegram().start()
-    env = clean_env(
-        PYTHONPATH=str(ROOT),
-        PYTHONUNBUFFERED="1",
-        TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
-        TELEGRAM_BASE_URL=server.base_url,
-        DATABASE_URL=db.url,
-        SEEDS_DIR=str(tmp_path / "none"),
+    env = bot_env(
+        server.base_url,
+        db.url,
+        tmp_path / "none",
         WEBHOOK_URL=PUBLIC_URL,
         WEBHOOK_LISTEN=f"127.0.0.1:{port}",
         ADMIN_CHAT_IDS=str(ADMIN),
@@ -139,14 +135,8 @@ def test_a_webhook_without_a_configured_secret_gets_one_kept_across_restarts_and
 
 
 def test_a_webhook_secret_telegram_would_refuse_stops_start_up_with_one_line(tmp_path: Path):
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=clean_env(PYTHONPATH=str(ROOT), WEBHOOK_URL=PUBLIC_URL, WEBHOOK_SECRET="not allowed: spaces!"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = clean_env(PYTHONPATH=str(ROOT), WEBHOOK_URL=PUBLIC_URL, WEBHOOK_SECRET="not allowed: spaces!")
+    result = run_digestbot("run", cwd=tmp_path, env=env, timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "digestbot: setting WEBHOOK_SECRET: wanted 1-256 characters of A-Z, a-z, 0-9, _ and -"

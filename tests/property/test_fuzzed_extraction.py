@@ -244,11 +244,13 @@ def test_the_text_cleaners_take_any_text():
     check_timings("text", run_all("text"))
 
 
+@pytest.mark.long
 def test_the_page_cleaner_takes_any_page():
     # The first odd date pays once for the date parser's set-up (see WARM_UP): not one of the cases.
     extract_article(page_of(random.Random(SEED), f"{WARM_UP.title}\n\n{WARM_UP.text * 5}"), None)
     check_timings("page", run_all("page"))
 
 
+@pytest.mark.long
 def test_the_extractor_takes_any_text(extractor: Extractor):
     check_timings("extract", run_all("extract", extractor))

@@ -26,6 +26,11 @@ class WikinewsArticle:
     text: str
 
     @property
+    def published_at(self) -> datetime:
+        """The day it was published, as midnight UTC (the corpus gives the date only)."""
+        return datetime(self.published.year, self.published.month, self.published.day, tzinfo=UTC)
+
+    @property
     def slug(self) -> str:
         return re.sub(r"[^A-Za-z0-9]+", "-", self.url.rsplit("/", 1)[-1]).strip("-").lower()
 

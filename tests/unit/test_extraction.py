@@ -182,6 +182,7 @@ def test_text_in_another_language_says_so(extractor: Extractor):
     assert any("English" in note for note in facts.notes)
 
 
+@pytest.mark.long
 def test_a_huge_text_is_cut_and_the_output_says_so(extractor: Extractor):
     paragraph = "TSMC said on Monday it would invest $1 billion in a new plant in Arizona. " * 20
     huge = "\n\n".join([paragraph] * 3500)  # about 5 MB
