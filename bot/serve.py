@@ -119,6 +119,9 @@ async def _serve(settings: Settings, db: Database) -> int:
         await stop.wait()
         stopping.set()
         terminal.close()
+        # Messages Telegram may have taken are recorded before the exit, so a stop repeats none; and
+        # before the scheduler's shutdown, which cancels the jobs still running.
+        await services.dispatcher.drain(STOP_TIMEOUT_SECONDS)
         scheduler.shutdown(wait=False)
         # The conversation stops itself on the same event (polling, then the Application); give it
         # the time to, rather than cancelling it half-way.

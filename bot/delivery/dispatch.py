@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -71,6 +72,8 @@ class Dispatcher:
         self.outbox = outbox
         self.chat_id = chat_id
         self.clock = clock
+        self._stopping = False
+        self._unrecorded = 0  # messages handed to the outbox, not yet recorded as sent or failed
         self.in_flight = in_flight
         self._started = False
         self._latest_news: datetime | None = None  # the newest news the alerts were prepared for
@@ -181,16 +184,26 @@ class Dispatcher:
 
     # -- sending -----------------------------------------------------------------------------------
 
+    async def drain(self, timeout: float) -> bool:
+        """For a stop: start no more messages, and wait (at most `timeout` seconds) until each one
+        already handed to the outbox is recorded, so that the next start repeats none of them (only
+        a crash leaves any in doubt). True when none is left unrecorded."""
+        self._stopping = True
+        deadline = time.monotonic() + timeout
+        while self._unrecorded and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        return not self._unrecorded
+
     async def send_pending(self, now: datetime | None = None, report: Report | None = None) -> Report:
         """Send every pending delivery whose time has come; each is tried once per call."""
         report = report or Report()
         now = now or self.clock()
         tried: set[int] = set()
-        while True:
+        while not self._stopping:
             batch = await asyncio.to_thread(self._outgoing, now)
             batch = [item for item in batch if item.id not in tried]
             if not batch:
-                return report
+                break
             tried.update(item.id for item in batch)
             queue: asyncio.Queue[Outgoing] = asyncio.Queue()
             for item in batch:
@@ -198,6 +211,7 @@ class Dispatcher:
             gate = asyncio.Semaphore(self.in_flight)
             workers = min(WORKERS, len(batch))
             await asyncio.gather(*(self._work(queue, gate, report) for _ in range(workers)))
+        return report
 
     async def _work(self, queue: asyncio.Queue[Outgoing], gate: asyncio.Semaphore, report: Report) -> None:
         while not queue.empty():
@@ -213,6 +227,8 @@ class Dispatcher:
         # `parts_sent` still counts the ones already accepted.
         messages = self.outbox.render(reply_from_data(item.reply))
         for index in range(item.parts_sent, len(messages)):
+            if self._stopping:
+                return  # the rest of this reply goes after the next start
             for _ in range(3):  # a chat can move once, rarely twice
                 # The gate is taken right before the message goes out and given back once it is
                 # recorded (or failed): at most `in_flight` messages are ever accepted-but-unrecorded.
@@ -222,6 +238,7 @@ class Dispatcher:
                     nonlocal entered
                     await gate.acquire()
                     entered = True
+                    self._unrecorded += 1
 
                 try:
                     await self.outbox.send(chat_id, messages[index], through_gate)
@@ -249,6 +266,7 @@ class Dispatcher:
                     return
                 finally:
                     if entered:
+                        self._unrecorded -= 1
                         gate.release()
             else:
                 return

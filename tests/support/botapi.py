@@ -589,6 +589,7 @@ class FakeTelegram:
         self._roles: dict[tuple[int, int], str] = {}  # (group, user) -> getChatMember status
         self._faults: list[_Fault] = []
         self._limits: tuple[float, float] | None = None
+        self._late: dict[str, float] = {}  # method (lower case) -> seconds its answers wait
         self._window_chat: dict[int | str, deque[float]] = {}
         self._window_global: deque[float] = deque()
         self._rate_limited = 0
@@ -924,6 +925,12 @@ class FakeTelegram:
         with self._lock:
             self._limits = None
 
+    def answer_late(self, method: str, seconds: float) -> None:
+        """Calls of `method` take effect at once (a message is in `sent`) but are answered `seconds`
+        later, as over a slow network: the client cannot know yet that the call succeeded."""
+        with self._lock:
+            self._late[method.lower()] = seconds
+
     # ---- HTTP -----------------------------------------------------------------------------------
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
@@ -935,6 +942,9 @@ class FakeTelegram:
                 self._errors.append(traceback.format_exc())
             status, payload = 500, ApiError(500, "Internal Server Error").payload()
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        with self._lock:
+            late = self._late.get(urlsplit(handler.path).path.rsplit("/", 1)[-1].lower(), 0.0)
+        time.sleep(late)
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             handler.send_response(status)
             handler.send_header("Content-Type", "application/json")
