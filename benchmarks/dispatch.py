@@ -83,7 +83,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, event, func, insert, literal, select, text, update
+from sqlalchemy import delete, event, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from telegram import Bot
@@ -93,6 +93,7 @@ import bot.delivery.dispatch as dispatch_module
 import bot.delivery.telegram as telegram_module
 import bot.digest.service as service_module
 import storage.deliveries as deliveries_module
+from benchmarks.replicate import replicate
 from bot.delivery.dispatch import Dispatcher
 from bot.delivery.telegram import PER_SECOND, TelegramOutbox
 from bot.digest.compose import compose_digest
@@ -174,68 +175,6 @@ def build_corpus(db: Database, model: str | None) -> dict[str, float]:
     from bot.extract.pipeline import DEFAULT_MODEL
 
     return build_corpus_store(db, model or DEFAULT_MODEL)
-
-
-def replicate(db: Database, target: int, now: datetime, rng: random.Random) -> int:
-    """Copy the extracted articles (with their company mentions and facts) in SQL up to `target`
-    articles, then spread every article's ready_at over the last 24 hours; returns the copy rounds."""
-    articles, mentions, facts = Article.__table__, ArticleCompany.__table__, Fact.__table__
-    with db.session() as session:
-        base = list(session.scalars(select(Article.id).order_by(Article.id)))
-        if not base:
-            raise SystemExit("no article was stored")
-        stride = base[-1]
-        remaining, rounds = target - len(base), 0
-        while remaining > 0:
-            rounds += 1
-            take = min(len(base), remaining)
-            cutoff, shift, tag = base[take - 1], rounds * stride, f"#copy-{rounds}"
-            columns: dict[str, Any] = {c.name: c for c in articles.c}
-            columns.update(
-                id=articles.c.id + shift,
-                canonical_url=articles.c.canonical_url + tag,
-                url=articles.c.url + tag,
-                content_hash=literal(f"{rounds:04x}") + func.substr(articles.c.content_hash, 5),
-                story_id=articles.c.story_id + shift,  # NULL stays NULL
-            )
-            session.execute(
-                insert(articles).from_select(
-                    list(columns), select(*columns.values()).where(articles.c.id <= cutoff)
-                )
-            )
-            copied = [mentions.c.article_id + shift, *(c for c in mentions.c if c.name != "article_id")]
-            session.execute(
-                insert(mentions).from_select(
-                    ["article_id", *(c.name for c in mentions.c if c.name != "article_id")],
-                    select(*copied).where(mentions.c.article_id <= cutoff),
-                )
-            )
-            fact_columns = [c for c in facts.c if c.name != "id"]
-            session.execute(
-                insert(facts).from_select(
-                    [c.name for c in fact_columns],
-                    select(
-                        *(facts.c.article_id + shift if c.name == "article_id" else c for c in fact_columns)
-                    ).where(facts.c.article_id <= cutoff),
-                )
-            )
-            remaining -= take
-        ids = list(session.scalars(select(Article.id)))
-        span = NEWS_SPAN.total_seconds()
-        session.execute(
-            update(Article),
-            [
-                {"id": i, "ready_at": now - timedelta(seconds=rng.uniform(60, span)), "backfill": False}
-                for i in ids
-            ],
-        )
-        if db.backend == "postgresql":
-            session.execute(
-                text(
-                    "SELECT setval(pg_get_serial_sequence('articles', 'id'), (SELECT max(id) FROM articles))"
-                )
-            )
-    return rounds
 
 
 def add_subscribers(db: Database, count: int, now: datetime, rng: random.Random) -> None:
@@ -1254,7 +1193,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         steps = build_corpus(db, args.model)
         start = time.perf_counter()
-        rounds = replicate(db, args.articles, now, rng)
+        rounds = replicate(db, args.articles, now, rng, news_span=NEWS_SPAN)
         steps["copy articles"] = time.perf_counter() - start
         start = time.perf_counter()
         add_subscribers(db, args.subscribers, now, rng)

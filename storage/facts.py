@@ -16,8 +16,9 @@ from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.articles import source_name
-from storage.companies import ensure_company
+from storage.companies import ensure_company, fold
 from storage.models import Article, ArticleAmount, ArticleCompany, ArticlePerson, Company, Fact, Source
+from storage.people import add_name_words
 
 
 class FoundCompany(Protocol):
@@ -119,10 +120,12 @@ def save_facts(session: Session, article: Article, facts: FoundFacts, *, version
             ArticlePerson(
                 article_id=article.id,
                 name=person.name[:300],
+                folded=fold(person.name[:300]),
                 role=person.role,
                 company_id=company_id(person.organization),
             )
         )
+    add_name_words(session, {fold(person.name[:300]) for person in facts.people})
     for amount in facts.amounts:
         session.add(
             ArticleAmount(
@@ -237,7 +240,8 @@ def company_facts(session: Session, company_id: int, *, offset: int = 0, limit: 
         .join(Article, Article.id == Fact.article_id)
         .outerjoin(Source, Source.id == Article.source_id)
         .where(Fact.company_id == company_id)
-        .order_by(Article.ingested_at.desc(), Article.id.desc(), (Fact.kind == "statement"), Fact.position)
+        # Newest stored first is the highest id: ix_facts_company_article gives the rows in order.
+        .order_by(Fact.article_id.desc(), (Fact.kind == "statement"), Fact.position)
         .offset(offset)
         .limit(limit)
     )
@@ -248,9 +252,8 @@ def company_people(session: Session, company_id: int, *, limit: int = 5) -> list
     """People quoted for a company with their roles, most recent first, each once."""
     rows = session.execute(
         select(ArticlePerson.name, ArticlePerson.role)
-        .join(Article, Article.id == ArticlePerson.article_id)
         .where(ArticlePerson.company_id == company_id)
-        .order_by(Article.ingested_at.desc(), ArticlePerson.id)
+        .order_by(ArticlePerson.article_id.desc(), ArticlePerson.id)
         .limit(limit * 4)
     ).all()
     seen: dict[str, str | None] = {}
@@ -260,9 +263,18 @@ def company_people(session: Session, company_id: int, *, limit: int = 5) -> list
     return list(seen.items())[:limit]
 
 
+RELATED_OVER = 500  # a company's newest articles read for the companies that appear with it
+
+
 def related_companies(session: Session, company_id: int, *, limit: int = 5) -> list[str]:
-    """Companies that appear in the same articles, most shared articles first."""
-    mine = select(ArticleCompany.article_id).where(ArticleCompany.company_id == company_id)
+    """Companies that appear in the same articles (the company's newest RELATED_OVER), most shared
+    articles first: recent company, and a bounded read however much the store holds."""
+    mine = (
+        select(ArticleCompany.article_id)
+        .where(ArticleCompany.company_id == company_id)
+        .order_by(ArticleCompany.article_id.desc())
+        .limit(RELATED_OVER)
+    )
     shared = func.count(ArticleCompany.article_id)
     rows = session.execute(
         select(Company.name, shared)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -179,11 +180,11 @@ class ArticleCompany(Base):
     """A company in an article: how often it is named and whether the article is about it."""
 
     __tablename__ = "article_companies"
+    # A company's articles, newest first, read in order (the primary key serves an article's).
+    __table_args__ = (Index("ix_article_companies_company_article", "company_id", "article_id"),)
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
-    company_id: Mapped[int] = mapped_column(
-        ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True)
     mentions: Mapped[int] = mapped_column(Integer, default=1)
     salient: Mapped[bool] = mapped_column(default=False)
     surface_forms: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -193,14 +194,28 @@ class ArticlePerson(Base):
     """A person named in an article, with the role and company the article gives."""
 
     __tablename__ = "article_people"
+    # A person's rows and a company's people, newest stored article first, without a sort.
+    __table_args__ = (
+        Index("ix_article_people_folded_article", "folded", "article_id"),
+        Index("ix_article_people_company_article", "company_id", "article_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(300))
+    folded: Mapped[str] = mapped_column(String(300), server_default="")  # storage.companies.fold(name)
     role: Mapped[str | None] = mapped_column(String(300))
-    company_id: Mapped[int | None] = mapped_column(
-        ForeignKey("companies.id", ondelete="SET NULL"), index=True
-    )
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"))
+
+
+class PersonNameWord(Base):
+    """Each word of each folded person name: how a part of a name ("raimondo") finds the whole names
+    it is in without reading every person row."""
+
+    __tablename__ = "person_name_words"
+
+    word: Mapped[str] = mapped_column(String(300), primary_key=True)
+    folded: Mapped[str] = mapped_column(String(300), primary_key=True)
 
 
 class ArticleAmount(Base):
@@ -223,14 +238,14 @@ class Fact(Base):
     """A typed event from one sentence: what kind, which company, how much, where, when."""
 
     __tablename__ = "facts"
+    # A company's facts, newest stored article first: the page reads its first rows, no sort.
+    __table_args__ = (Index("ix_facts_company_article", "company_id", "article_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
-    company_id: Mapped[int | None] = mapped_column(
-        ForeignKey("companies.id", ondelete="SET NULL"), index=True
-    )
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"))
     amount_value: Mapped[float | None] = mapped_column(Float)
     amount_currency: Mapped[str | None] = mapped_column(String(3))
     place: Mapped[str | None] = mapped_column(String(200))

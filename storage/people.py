@@ -4,15 +4,18 @@ as company aliases are."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.companies import fold
-from storage.models import Article, ArticlePerson, Company
+from storage.models import ArticlePerson, Company, PersonNameWord
 
 MIN_PART = 4  # a part of a name ("Raimondo") finds the person from this many characters on
+ROWS_READ = 200  # a person's newest mentions read for their roles and articles
 
 
 @dataclass(frozen=True)
@@ -27,43 +30,63 @@ def people_named(session: Session, name: str, *, limit: int = 3, articles: int =
     """The people called `name` (any case), most recently named first; when nobody is called
     exactly that, the people whose name has it as whole words ("Raimondo", "Hong-Szu"), if it is at
     least MIN_PART characters long. Each with their roles, newest first and each once, and the
-    newest `articles` articles that name them."""
+    newest `articles` articles that name them (of their newest ROWS_READ mentions)."""
     folded = fold(name)
     words = folded.split()
     if not words:
         return []
-    # A cheap first cut in SQL (any case, ASCII-wise on SQLite), then the folded comparison here.
-    longest = max(name.split(), key=len)
-    pattern = "%" + longest.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    rows = session.execute(
-        select(ArticlePerson.name, ArticlePerson.role, ArticlePerson.company_id, Company.name, Article.id)
-        .join(Article, Article.id == ArticlePerson.article_id)
-        .outerjoin(Company, Company.id == ArticlePerson.company_id)
-        .where(ArticlePerson.name.ilike(pattern, escape="\\"))
-        .order_by(Article.ingested_at.desc(), Article.id.desc(), ArticlePerson.id)
-    ).all()
+    names = [folded] if _mentioned(session, folded) else []
+    if not names and len(folded) >= MIN_PART:
+        candidates = session.scalars(select(PersonNameWord.folded).where(PersonNameWord.word == words[0]))
+        names = [whole for whole in candidates if _has_words(whole.split(), words)]
     found: dict[str, _Found] = {}
-    for person, role, company_id, company, article_id in rows:
-        key = fold(person)
-        whole = key == folded
-        if not whole and not (len(folded) >= MIN_PART and _has_words(key.split(), words)):
+    for whole in names:
+        rows = session.execute(
+            select(
+                ArticlePerson.name,
+                ArticlePerson.role,
+                ArticlePerson.company_id,
+                Company.name,
+                ArticlePerson.article_id,
+            )
+            .outerjoin(Company, Company.id == ArticlePerson.company_id)
+            .where(ArticlePerson.folded == whole)
+            .order_by(ArticlePerson.article_id.desc(), ArticlePerson.id)
+            .limit(ROWS_READ)
+        ).all()
+        if not rows:
             continue
-        entry = found.setdefault(key, _Found(person, whole))
-        if (role or company_id) and (role, company_id, company) not in entry.roles:
-            entry.roles.append((role, company_id, company))
-        if article_id not in entry.articles:
-            entry.articles.append(article_id)
-    people = [
-        PersonInNews(e.name, tuple(e.roles), tuple(e.articles[:articles]), e.whole) for e in found.values()
+        entry = found[whole] = _Found(rows[0][0], whole == folded, newest=rows[0][4])
+        for _person, role, company_id, company, article_id in rows:
+            if (role or company_id) and (role, company_id, company) not in entry.roles:
+                entry.roles.append((role, company_id, company))
+            if article_id not in entry.articles:
+                entry.articles.append(article_id)
+    ordered = sorted(found.values(), key=lambda e: -e.newest)
+    return [PersonInNews(e.name, tuple(e.roles), tuple(e.articles[:articles]), e.whole) for e in ordered][
+        :limit
     ]
-    whole_named = [p for p in people if p.whole_name]
-    return (whole_named or people)[:limit]
+
+
+def add_name_words(session: Session, names: Iterable[str]) -> None:
+    """Index the words of these folded names (`person_name_words`); words already there are kept,
+    also when another process adds them at the same moment."""
+    rows = [{"word": word, "folded": whole} for whole in sorted(set(names)) for word in set(whole.split())]
+    if not rows:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(PersonNameWord).on_conflict_do_nothing(), rows)
+
+
+def _mentioned(session: Session, folded: str) -> bool:
+    return session.scalar(select(ArticlePerson.id).where(ArticlePerson.folded == folded).limit(1)) is not None
 
 
 @dataclass
 class _Found:
-    name: str
+    name: str  # as the newest article writes it
     whole: bool
+    newest: int  # the newest article naming them
     roles: list[tuple[str | None, int | None, str | None]] = field(default_factory=list)
     articles: list[int] = field(default_factory=list)
 

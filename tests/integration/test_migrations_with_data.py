@@ -232,6 +232,7 @@ def test_a_store_of_any_earlier_revision_upgrades_with_its_data(unmigrated: Data
         queue = [a.id for a in articles_to_extract(session, limit=10)]
         company = render_text(handle_text(session, CHAT, "/company 3711.TW"))
         following = render_text(handle_text(session, CHAT, "/following"))
+        person = render_text(handle_text(session, CHAT, "Hong-Szu"))  # a part of a stored name
     if "facts" not in written:  # 0001: articles only, none extracted yet; all wait for the extractor
         assert (news, queue) == ([], [1, 2])
         assert "No company called" in company
@@ -241,6 +242,7 @@ def test_a_store_of_any_earlier_revision_upgrades_with_its_data(unmigrated: Data
     assert queue == [2]
     assert "ASE Technology Holding" in company  # found by its ticker, with its people and facts
     assert "Dong Hong-Szu" in company and "Arizona" in company
+    assert "Dong Hong-Szu" in person and "chief financial officer" in person  # people folded in 0008
     if "follows" in written:
         assert "ASE Technology Holding" in following
     else:
