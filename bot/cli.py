@@ -325,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"digestbot: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, settings.secrets())
+    setup_logging(settings.log_level, settings.secrets(), settings.log_format)
     if args.command != "run" and args.command:
         # Interactive commands print their own results; keep library chatter out of them.
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))

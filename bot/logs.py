@@ -1,9 +1,12 @@
-"""Logging set-up: one format, and secrets (the bot token, database passwords) masked everywhere."""
+"""Logging set-up: one line per event, as text or (LOG_FORMAT=json) as a JSON object, and secrets
+(the bot token, database passwords) masked everywhere."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 
 MASK = "***"
 
@@ -37,9 +40,31 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def setup_logging(level: str, secrets: Iterable[str]) -> None:
+class JsonLines(logging.Formatter):
+    """One JSON object a line: {"time": ISO 8601 UTC, "level", "logger", "message"}, and "error" with
+    the traceback when there is one (newlines escaped, so an event never spans two lines). The
+    message is the rendered one, after RedactSecrets masked it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        event = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            event["error"] = record.exc_text
+        return json.dumps(event, ensure_ascii=False)
+
+
+TEXT = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def setup_logging(level: str, secrets: Iterable[str], log_format: str = "text") -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonLines() if log_format == "json" else TEXT)
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -85,7 +85,7 @@ def _with_webhook_secret(settings: Settings, db: Database) -> Settings:
     with db.session() as session:
         secret = get_or_create(session, WEBHOOK_SECRET, lambda: secrets.token_urlsafe(32))
     settings = settings.model_copy(update={"webhook_secret": SecretStr(secret)})
-    setup_logging(settings.log_level, settings.secrets())
+    setup_logging(settings.log_level, settings.secrets(), settings.log_format)
     return settings
 
 

@@ -7,6 +7,7 @@ the most. The real `python -m bot run` against the local Bot API server."""
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import threading
 from collections.abc import Callable
@@ -114,9 +115,10 @@ def test_a_network_error_while_running_is_not_printed_with_the_token(tmp_path: P
     assert_no_token(bot.output())
 
 
-def test_a_crash_in_a_handler_is_not_printed_with_the_token(tmp_path: Path):
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_crash_in_a_handler_is_not_printed_with_the_token(tmp_path: Path, log_format: str):
     with FakeTelegram() as server:
-        bot = BotProcess(tmp_path, env_for(tmp_path, server.base_url))
+        bot = BotProcess(tmp_path, {**env_for(tmp_path, server.base_url), "LOG_FORMAT": log_format})
         try:
             bot.start()
             bot.wait_for("connection", connected(bot))
@@ -130,6 +132,13 @@ def test_a_crash_in_a_handler_is_not_printed_with_the_token(tmp_path: Path):
             bot.ensure_dead()
     assert "while handling an update" in bot.output()
     assert_no_token(bot.output())
+    if log_format == "json":  # each log event one JSON line; the rest is what the bot says itself
+        events = [json.loads(line) for line in bot.output().splitlines() if line.startswith("{")]
+        [crash] = [e for e in events if "while handling an update" in e["message"]]
+        assert crash["level"] == "ERROR" and crash["error"].startswith("Traceback")
+        assert {"time", "level", "logger", "message"} <= set(events[0])
+        others = [line for line in bot.output().splitlines() if not line.startswith("{")]
+        assert not any(line.startswith(("Traceback", "20")) for line in others), others
 
 
 @pytest.mark.long

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 
-from bot.logs import MASK, RedactSecrets
+from bot.logs import MASK, JsonLines, RedactSecrets
 
 TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345"
 PASSWORD = "hunter2pass"
@@ -109,3 +111,21 @@ def test_very_short_secrets_are_not_masked_everywhere():
 def test_a_malformed_log_call_does_not_raise_into_the_caller(log, monkeypatch):
     monkeypatch.setattr(logging, "raiseExceptions", False)
     log.info("%d articles", "many")  # must not raise, like logging without the filter
+
+
+def test_json_lines_are_one_masked_object_per_event_traceback_included(recorder: Recorder):
+    recorder.setFormatter(JsonLines())
+    log = logging.getLogger(f"test.{uuid.uuid4()}")
+    log.addHandler(recorder)
+    log.propagate = False
+    try:
+        raise RuntimeError(f"refused https://api.telegram.org/bot{TOKEN}/sendMessage\nsecond line")
+    except RuntimeError:
+        log.exception("sending to chat %d failed with %s", 7, PASSWORD)
+    [line] = recorder.lines
+    event = json.loads(line)
+    assert event["level"] == "ERROR" and event["logger"] == log.name
+    assert event["message"] == f"sending to chat 7 failed with {MASK}"
+    assert event["error"].startswith("Traceback") and f"bot{MASK}/sendMessage" in event["error"]
+    assert TOKEN not in line and PASSWORD not in line
+    assert datetime.fromisoformat(event["time"]).tzinfo is not None
