@@ -195,21 +195,28 @@ def run_queries(db: Database, mix: list[Query], count: int, offset: int = 0) -> 
     return timings
 
 
+@dataclass(frozen=True)
+class Statement:
+    seconds: float  # wall time, as the client saw it
+    sql: str
+    params: Any
+
+
 @contextmanager
-def sql_timer(db: Database) -> Iterator[dict[str, list[float]]]:
-    """Wall time of each SQL statement, by statement text."""
-    times: dict[str, list[float]] = defaultdict(list)
+def sql_timer(db: Database) -> Iterator[list[Statement]]:
+    """Each SQL statement run meanwhile, in order, with its parameters and wall time."""
+    run: list[Statement] = []
 
     def before(conn: Any, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
         context._bench_start = time.perf_counter()
 
-    def after(conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
-        times[statement].append(time.perf_counter() - context._bench_start)
+    def after(conn: Any, _cursor: Any, statement: str, params: Any, context: Any, _many: bool) -> None:
+        run.append(Statement(time.perf_counter() - context._bench_start, statement, params))
 
     event.listen(db.engine, "before_cursor_execute", before)
     event.listen(db.engine, "after_cursor_execute", after)
     try:
-        yield times
+        yield run
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
         event.remove(db.engine, "after_cursor_execute", after)
@@ -217,7 +224,7 @@ def sql_timer(db: Database) -> Iterator[dict[str, list[float]]]:
 
 def profile(db: Database, mix: list[Query], count: int, warmup: int, top: int) -> None:
     profiler = cProfile.Profile()
-    with sql_timer(db) as sql:
+    with sql_timer(db) as run:
         profiler.enable()
         timings = run_queries(db, mix, count, offset=warmup)
         profiler.disable()
@@ -226,6 +233,9 @@ def profile(db: Database, mix: list[Query], count: int, warmup: int, top: int) -
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_stats(top)
     print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:12000])
+    sql: dict[str, list[float]] = defaultdict(list)
+    for statement in run:
+        sql[statement.sql].append(statement.seconds)
     slow = sorted(sql.items(), key=lambda item: -sum(item[1]))[:8]
     sql_total = sum(sum(v) for v in sql.values())
     print(
@@ -241,29 +251,16 @@ def profile(db: Database, mix: list[Query], count: int, warmup: int, top: int) -
 
 def explain(db: Database, query: Query, top: int = 4) -> None:
     """The plans of the `top` slowest statements of one run of `query`, as the database ran them."""
-    captured: list[tuple[float, str, Any]] = []
-
-    def before(conn: Any, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
-        context._bench_start = time.perf_counter()
-
-    def after(conn: Any, _cursor: Any, statement: str, params: Any, context: Any, _many: bool) -> None:
-        captured.append((time.perf_counter() - context._bench_start, statement, params))
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    event.listen(db.engine, "after_cursor_execute", after)
-    try:
+    with sql_timer(db) as run:
         answer(db, query)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-        event.remove(db.engine, "after_cursor_execute", after)
     prefix = "EXPLAIN (ANALYZE, BUFFERS) " if db.backend == "postgresql" else "EXPLAIN QUERY PLAN "
-    print(f"\nPlans of {query.label!r} ({len(captured)} statements), slowest first:")
-    for seconds, statement, params in sorted(captured, key=lambda c: -c[0])[:top]:
-        print(f"\n  {seconds * 1000:.2f} ms: {' '.join(statement.split())[:300]}")
+    print(f"\nPlans of {query.label!r} ({len(run)} statements), slowest first:")
+    for statement in sorted(run, key=lambda s: -s.seconds)[:top]:
+        print(f"\n  {statement.seconds * 1000:.2f} ms: {' '.join(statement.sql.split())[:300]}")
         raw = db.engine.raw_connection()
         try:
             cursor = raw.cursor()
-            cursor.execute(prefix + statement, params)
+            cursor.execute(prefix + statement.sql, statement.params)
             for row in cursor.fetchall():
                 print("    " + " | ".join(str(v) for v in row))
         finally:

@@ -1,5 +1,5 @@
-"""A store of N articles from the extracted corpus, copied in SQL (with their company mentions and
-facts) the way the /company and dispatch benchmarks scale it: extracting 100,000 articles would take
+"""A store of N articles from the extracted corpus, copied in SQL (with their company mentions,
+facts and people) the way the /company and dispatch benchmarks scale it: extracting 100,000 articles would take
 hours, copying them takes seconds, and the queries see the same shapes of data, repeated."""
 
 from __future__ import annotations

@@ -115,17 +115,20 @@ def save_facts(session: Session, article: Article, facts: FoundFacts, *, version
     def company_id(name: str | None) -> int | None:
         return companies[name].id if name in companies else None
 
+    folded_names = set()
     for person in facts.people:
+        name = person.name[:300]
+        folded_names.add(folded := fold(name))
         session.add(
             ArticlePerson(
                 article_id=article.id,
-                name=person.name[:300],
-                folded=fold(person.name[:300]),
+                name=name,
+                folded=folded,
                 role=person.role,
                 company_id=company_id(person.organization),
             )
         )
-    add_name_words(session, {fold(person.name[:300]) for person in facts.people})
+    add_name_words(session, folded_names)
     for amount in facts.amounts:
         session.add(
             ArticleAmount(

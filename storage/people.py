@@ -35,37 +35,46 @@ def people_named(session: Session, name: str, *, limit: int = 3, articles: int =
     words = folded.split()
     if not words:
         return []
-    names = [folded] if _mentioned(session, folded) else []
-    if not names and len(folded) >= MIN_PART:
+    exact = _person(session, folded, whole=True)
+    if exact is not None:
+        found = [exact]
+    elif len(folded) >= MIN_PART:
         candidates = session.scalars(select(PersonNameWord.folded).where(PersonNameWord.word == words[0]))
-        names = [whole for whole in candidates if _has_words(whole.split(), words)]
-    found: dict[str, _Found] = {}
-    for whole in names:
-        rows = session.execute(
-            select(
-                ArticlePerson.name,
-                ArticlePerson.role,
-                ArticlePerson.company_id,
-                Company.name,
-                ArticlePerson.article_id,
-            )
-            .outerjoin(Company, Company.id == ArticlePerson.company_id)
-            .where(ArticlePerson.folded == whole)
-            .order_by(ArticlePerson.article_id.desc(), ArticlePerson.id)
-            .limit(ROWS_READ)
-        ).all()
-        if not rows:
-            continue
-        entry = found[whole] = _Found(rows[0][0], whole == folded, newest=rows[0][4])
-        for _person, role, company_id, company, article_id in rows:
-            if (role or company_id) and (role, company_id, company) not in entry.roles:
-                entry.roles.append((role, company_id, company))
-            if article_id not in entry.articles:
-                entry.articles.append(article_id)
-    ordered = sorted(found.values(), key=lambda e: -e.newest)
-    return [PersonInNews(e.name, tuple(e.roles), tuple(e.articles[:articles]), e.whole) for e in ordered][
+        wholes = [whole for whole in candidates if _has_words(whole.split(), words)]
+        found = [p for whole in wholes if (p := _person(session, whole, whole=False)) is not None]
+    else:
+        found = []
+    found.sort(key=lambda e: -e.newest)
+    return [PersonInNews(e.name, tuple(e.roles), tuple(e.articles[:articles]), e.whole) for e in found][
         :limit
     ]
+
+
+def _person(session: Session, folded: str, *, whole: bool) -> _Found | None:
+    """The person whose folded name is `folded`, from their newest ROWS_READ mentions; None when no
+    article names them."""
+    rows = session.execute(
+        select(
+            ArticlePerson.name,
+            ArticlePerson.role,
+            ArticlePerson.company_id,
+            Company.name,
+            ArticlePerson.article_id,
+        )
+        .outerjoin(Company, Company.id == ArticlePerson.company_id)
+        .where(ArticlePerson.folded == folded)
+        .order_by(ArticlePerson.article_id.desc(), ArticlePerson.id)
+        .limit(ROWS_READ)
+    ).all()
+    if not rows:
+        return None
+    entry = _Found(rows[0][0], whole, newest=rows[0][4])
+    for _name, role, company_id, company, article_id in rows:
+        if (role or company_id) and (role, company_id, company) not in entry.roles:
+            entry.roles.append((role, company_id, company))
+        if article_id not in entry.articles:
+            entry.articles.append(article_id)
+    return entry
 
 
 def add_name_words(session: Session, names: Iterable[str]) -> None:
@@ -76,10 +85,6 @@ def add_name_words(session: Session, names: Iterable[str]) -> None:
         return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(dialect.insert(PersonNameWord).on_conflict_do_nothing(), rows)
-
-
-def _mentioned(session: Session, folded: str) -> bool:
-    return session.scalar(select(ArticlePerson.id).where(ArticlePerson.folded == folded).limit(1)) is not None
 
 
 @dataclass

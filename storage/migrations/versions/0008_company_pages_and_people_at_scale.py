@@ -1,7 +1,7 @@
 """A company page and a name's lookup at 100,000 articles read index rows in order instead of
 sorting every row of the company or scanning every person: company mentions, facts and people
-indexed by company and article, people by folded name and article, and the words of each folded name in `person_name_words`
-(how a part of a name finds the whole names). Existing people are folded here, with the store's own
+indexed by company and article, people by folded name and article, and the words of each folded
+name in `person_name_words` (how a part of a name finds the whole names). Existing people are folded here, with the store's own
 fold (`storage.companies.fold`); a later change to it needs a migration that folds again.
 
 Revision ID: 0008
@@ -45,11 +45,12 @@ def upgrade() -> None:
     while rows := conn.execute(
         sa.select(people.c.id, people.c.name).where(people.c.id > last).order_by(people.c.id).limit(BATCH)
     ).all():
+        folded = [{"row_id": row_id, "f": fold(name)} for row_id, name in rows]
         conn.execute(
             people.update().where(people.c.id == sa.bindparam("row_id")).values(folded=sa.bindparam("f")),
-            [{"row_id": row_id, "f": fold(name)} for row_id, name in rows],
+            folded,
         )
-        names.update(fold(name) for _, name in rows)
+        names.update(row["f"] for row in folded)
         last = rows[-1][0]
     pairs = sorted({(word, name) for name in names for word in name.split()})
     for start in range(0, len(pairs), BATCH):
